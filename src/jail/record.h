@@ -61,9 +61,14 @@ Result<void> remove_record(const std::string& name);
 class JailLock {
  public:
   static Result<JailLock> acquire(const std::string& name);
+  // Unlinks the lock file while still holding it (when the jail is gone), so nothing
+  // is left in the state directory; acquire() detects and retries a removed file.
+  void remove_file();
+
  private:
-  explicit JailLock(UniqueFd fd) : fd_(std::move(fd)) {}
+  JailLock(UniqueFd fd, std::string path) : fd_(std::move(fd)), path_(std::move(path)) {}
   UniqueFd fd_;
+  std::string path_;
 };
 
 // Start time of a process (clock ticks since boot), 0 if it does not exist.
