@@ -1,0 +1,1 @@
+// jail(8): written next.

@@ -1,0 +1,1 @@
+// jexec(8): written next.

@@ -1,0 +1,1 @@
+// jls(8): written next.
