@@ -156,20 +156,40 @@ Result<void> remove_record(const std::string& name) {
   return {};
 }
 
+namespace {
+
+Result<std::optional<JailLock>> lock_file(const std::string& name, bool wait);
+
+}  // namespace
+
 Result<JailLock> JailLock::acquire(const std::string& name) {
+  auto l = TRY(lock_file(name, true));
+  return std::move(*l);
+}
+
+Result<std::optional<JailLock>> JailLock::try_acquire(const std::string& name) { return lock_file(name, false); }
+
+namespace {
+
+Result<std::optional<JailLock>> lock_file(const std::string& name, bool wait) {
   TRY(ensure_state_dir());
   std::string file = state_dir() + "/" + name + ".lock";
   for (;;) {
     UniqueFd fd(::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
     if (!fd) return sys_fail("open({})", file);
-    if (::flock(fd.get(), LOCK_EX) < 0) return sys_fail("flock({})", file);
+    if (::flock(fd.get(), LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
+      if (errno == EWOULDBLOCK && !wait) return std::optional<JailLock>();
+      return sys_fail("flock({})", file);
+    }
     // The holder before us may have removed the file (remove_file()) after we opened
     // it: then our lock is on an orphan inode and another locker may hold a new file.
     struct stat held, now;
     if (::fstat(fd.get(), &held) == 0 && ::stat(file.c_str(), &now) == 0 && held.st_ino == now.st_ino)
-      return JailLock(std::move(fd), file);
+      return std::optional<JailLock>(JailLock(std::move(fd), file));
   }
 }
+
+}  // namespace
 
 void JailLock::remove_file() {
   if (fd_) ::unlink(path_.c_str());

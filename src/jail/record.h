@@ -61,12 +61,15 @@ Result<void> remove_record(const std::string& name);
 class JailLock {
  public:
   static Result<JailLock> acquire(const std::string& name);
+  // As acquire, but nullopt at once if another command holds it.
+  static Result<std::optional<JailLock>> try_acquire(const std::string& name);
   // Unlinks the lock file while still holding it (when the jail is gone), so nothing
   // is left in the state directory; acquire() detects and retries a removed file.
   void remove_file();
 
- private:
   JailLock(UniqueFd fd, std::string path) : fd_(std::move(fd)), path_(std::move(path)) {}
+
+ private:
   UniqueFd fd_;
   std::string path_;
 };
