@@ -79,6 +79,9 @@ struct JailSpec {
   std::string mount_fstab;
   bool mount_devfs = false, mount_fdescfs = false, mount_procfs = false;
 
+  // FreeBSD 15 meta / env: "key=value\n" lines, after meta.KEY / env.KEY edits.
+  std::string meta, env;
+
   // Everything, as resolved strings in table order (jail -e, jls -n, the state record).
   std::vector<Param> params;
 
