@@ -47,7 +47,7 @@ struct Flags {
 Flags parse_flags(int argc, char** argv) {
   Flags f;
   int c;
-  while ((c = ::getopt(argc, argv, "cde:f:hiJ:lmn:p:qrRs:u:U:v")) != -1) {
+  while ((c = ::getopt(argc, argv, "+cde:f:hiJ:lmn:p:qrRs:u:U:v")) != -1) {
     switch (c) {
       case 'c': f.c = true; break;
       case 'm': f.m = true; break;

@@ -39,8 +39,9 @@ Result<void> mount_lines(JailRun& run, const std::vector<std::string>& lines, co
     auto e = TRY_CTX(kernel::parse_fstab_line(line), where);
     if (!e) continue;
     if (run.opt.verbose) std::printf("%s: mount -t %s %s %s\n", run.spec.name.c_str(), e->type.c_str(), e->spec.c_str(), e->mntpt.c_str());
-    TRY_CTX(kernel::mount_entry(*e, run.spec.path), where);
+    std::string target = TRY_CTX(kernel::mount_entry(*e, run.spec.path), where);
     run.mounted.push_back(*e);
+    run.mounted.back().mntpt = target;
     TRY(save(run));
   }
   return {};

@@ -90,7 +90,7 @@ Flags parse_opts(const std::string& opts) {
 
 }  // namespace
 
-Result<void> mount_entry(const FstabEntry& e, const std::string& root) {
+Result<std::string> mount_entry(const FstabEntry& e, const std::string& root) {
   if (e.mntpt.empty() || e.mntpt[0] != '/') return fail("{}: not an absolute pathname", e.mntpt);
   // FreeBSD: the mount point is a host path that must lie under the jail's path; here it
   // is resolved inside the jail's root so no symlink can lead it out.
@@ -115,11 +115,11 @@ Result<void> mount_entry(const FstabEntry& e, const std::string& root) {
       ::umount2(target.c_str(), MNT_DETACH);
       return err;
     }
-    return {};
+    return target;
   }
   if (::mount(e.spec.c_str(), target.c_str(), type.c_str(), f.flags, data) < 0)
     return sys_fail("mount({} -> {}, {})", e.spec, target, type);
-  return {};
+  return target;
 }
 
 Result<void> unmount_entry(const FstabEntry& e) {

@@ -24,7 +24,8 @@ Result<std::optional<FstabEntry>> parse_fstab_line(const std::string& line);
 
 // Mounts an entry on the host. The mount point must lie under `root` (the jail's
 // path) and is resolved inside it; FreeBSD's nullfs is a bind mount, procfs is proc.
-Result<void> mount_entry(const FstabEntry& e, const std::string& root);
+// Returns the mount point as resolved (what to unmount).
+Result<std::string> mount_entry(const FstabEntry& e, const std::string& root);
 // Unmounts what mount_entry mounted (checks it is still a mount point).
 Result<void> unmount_entry(const FstabEntry& e);
 
