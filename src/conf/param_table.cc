@@ -17,7 +17,7 @@ constexpr auto OK = LinuxStatus::Supported, DEF = LinuxStatus::DefaultOnly,
 // clang-format off
 constexpr std::array<ParamInfo, static_cast<size_t>(ParamId::count_)> kTable{{
   // id                    name                      type kind default   live status accepted  note
-  {devfs_ruleset,         "devfs_ruleset",           I, K,  "0",       false, DEF, "0,4",   "0 = no ruleset, 4 = FreeBSD's devfsrules_jail: both give the jail the minimal private /dev; other rulesets have no equivalent"},
+  {devfs_ruleset,         "devfs_ruleset",           I, K,  "0",       false, DEF, "0,4,5", "0 = none, 4 = devfsrules_jail, 5 = devfsrules_jail_vnet (4 plus pf, which Linux lacks): all give the minimal private /dev; other rulesets have no equivalent"},
   {dying,                 "dying",                   B, RO, "false",   false, OK,  "",      "true while the jail is being removed"},
   {enforce_statfs,        "enforce_statfs",          I, K,  "2",       false, OK,  "",      "mount visibility through the jail's mount namespace: 2 only its root, 1 mounts below its root, 0 all"},
   {env,                   "env",                     S, K,  "",        true,  OK,  "",      "free-form key=value text (env.KEY sets one key); kept in the jail's record"},

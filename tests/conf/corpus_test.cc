@@ -4,6 +4,7 @@
 //   JAIL ok                 resolves to a JailSpec
 //   JAIL error SUBSTRING    fails to resolve, with this in its message
 //   jails NAME NAME...      exactly these jails, in this order
+//   syntax-error TEXT       the file does not parse, TEXT in the message
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -62,9 +63,15 @@ TEST_P(Corpus, ParsesToTheExpectedJails) {
   auto text = read_file(base + ".conf");
   ASSERT_TRUE(text);
   auto c = parse_text(*text, base + ".conf", opts);
-  ASSERT_TRUE(c) << c.error().what();
   auto expected = read_file(base + ".expected");
   ASSERT_TRUE(expected) << "missing " << base << ".expected";
+  if (size_t at = expected->find("syntax-error "); at != std::string::npos) {
+    std::string want = expected->substr(at + 13, expected->find('\n', at) - at - 13);
+    ASSERT_FALSE(c) << "parsed, but should fail with " << want;
+    EXPECT_NE(c.error().what().find(want), std::string::npos) << c.error().what();
+    return;
+  }
+  ASSERT_TRUE(c) << c.error().what();
   int checks = 0;
   for (const auto& line : split(*expected, '\n')) {
     SCOPED_TRACE(line);

@@ -155,10 +155,10 @@ INSTANTIATE_TEST_SUITE_P(
                 "queues, semaphores and shared memory"},
         ErrCase{"mount = \"/a /b\";", "j: test.conf:1:5: mount: \"/a /b\": missing information"},
         ErrCase{"children.cur = 1;", "j: test.conf:1:5: children.cur: read-only parameter"},
-        ErrCase{"devfs_ruleset = 5;",
-                "j: test.conf:1:5: devfs_ruleset: value \"5\" is not supported on Linux (0 = no ruleset, 4 = "
-                "FreeBSD's devfsrules_jail: both give the jail the minimal private /dev; other rulesets have no "
-                "equivalent); accepted: 0,4"},
+        ErrCase{"devfs_ruleset = 13;",
+                "j: test.conf:1:5: devfs_ruleset: value \"13\" is not supported on Linux (0 = none, 4 = "
+                "devfsrules_jail, 5 = devfsrules_jail_vnet (4 plus pf, which Linux lacks): all give the minimal "
+                "private /dev; other rulesets have no equivalent); accepted: 0,4,5"},
         ErrCase{"allow.mount.zfs;",
                 "j: test.conf:1:5: allow.mount.zfs: value \"true\" is not supported on Linux (ZFS datasets "
                 "cannot be delegated to a jail here); accepted: false"},
