@@ -17,10 +17,11 @@ Result<Graph> dependencies(const Config& c) {
     if (const Param* d = j.find("depend")) names.insert(names.end(), d->values.begin(), d->values.end());
     for (const auto& n : names) {
       if (n.empty()) continue;
-      auto hit = select(c, n);
-      if (hit.empty()) return fail("{}: depends on undefined jail \"{}\"", j.name, n);
-      for (size_t k : hit)
-        if (std::find(g[i].begin(), g[i].end(), k) == g[i].end()) g[i].push_back(k);
+      // FreeBSD find_jail: dependencies name configured jails by their section name.
+      auto hit = std::find_if(c.jails.begin(), c.jails.end(), [&](const JailConf& d) { return d.name == n; });
+      if (hit == c.jails.end()) return fail("{}: depends on undefined jail \"{}\"", j.name, n);
+      size_t k = hit - c.jails.begin();
+      if (std::find(g[i].begin(), g[i].end(), k) == g[i].end()) g[i].push_back(k);
     }
   }
   return g;
