@@ -35,7 +35,7 @@ const Hierarchy* need(const char* controller) { return kernel::cgroup_layout().f
 Result<void> enable_v2(const Hierarchy& h, const std::string& rel, const char* controller) {
   std::string dir = h.root;
   auto parts = split(rel, '/');
-  for (size_t i = 0; i + 1 < parts.size(); ++i) {
+  for (size_t i = 0; i < parts.size(); ++i) {  // every ancestor of the leaf
     auto current = read_file(dir + "/cgroup.subtree_control");
     bool on = false;
     if (current)

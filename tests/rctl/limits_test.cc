@@ -53,7 +53,10 @@ std::string rules_text_of(const std::string& filter) {
 
 TEST_F(RctlLimits, MemoryRuleReachesCgroupAndGoes) {
   CgroupJail j("mem");
-  ASSERT_EQ(memory_limit(j), unlimited_memory());
+  // cgroup2: memory.max appears once rctl switches the controller on for jail/.
+  if (!v2("memory")) {
+    ASSERT_EQ(memory_limit(j), unlimited_memory());
+  }
   auto added = add_rule("jail:" + j.name + ":memoryuse:deny=64m");
   ASSERT_TRUE(added) << added.error().what();
   EXPECT_EQ(memory_limit(j), "67108864");
