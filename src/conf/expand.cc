@@ -21,6 +21,8 @@ constexpr std::array<std::string_view, 45> kInternalNames{
     "host.hostname", "ip4.addr", "ip6.addr", "jid", "name", "path", "persist", "securelevel",
     "vnet"};
 
+constexpr size_t kMaxValue = 1 << 20;
+
 struct MParam {
   std::string name;
   std::vector<RawString> values;
@@ -124,6 +126,12 @@ bool Jail::substitute_one(std::list<MParam>::iterator& p, int gen) {
         continue;
       }
       const std::string& first = vp->values.front().text;
+      // Linux: bound what nested variables can build ($b = "$a$a"; $c = "$b$b"; ...).
+      if (s.text.size() + first.size() > kMaxValue) {
+        fail(p->loc, fmt::format("{}: value longer than {} bytes after substitution", p->name, kMaxValue));
+        mark_bad(gen), drop();
+        continue;
+      }
       s.text.insert(v.pos, first);
       for (size_t k = 1; k < s.vars.size(); ++k) s.vars[k].pos += first.size();
       drop();

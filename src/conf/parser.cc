@@ -13,6 +13,7 @@ namespace jails::conf {
 namespace {
 
 constexpr int kMaxIncludeDepth = 32;  // FreeBSD: MAX_INCLUDE_DEPTH
+constexpr int kMaxNesting = 64;       // nested jail blocks; bounds the recursion
 
 std::unexpected<Error> fail_at(const Loc& loc, std::string_view what) {
   return std::unexpected(Error{fmt::format("{}:{}:{}: {}", loc.file, loc.line, loc.column, what), 0});
@@ -77,6 +78,7 @@ class Parser {
 
   Result<void> jail(Cursor& c) {
     const Token& t = c.next();
+    if (++nesting_ > kMaxNesting) return fail_at(t.loc, "jail blocks nested too deeply");
     Section s;
     // FreeBSD: a jail defined inside another one is its hierarchical child.
     s.name = current_ < 0 ? t.text : tree_.sections[current_].name + "." + t.text;
@@ -88,6 +90,7 @@ class Parser {
     TRY(conf(c, true));
     c.next();  // '}'
     current_ = saved;
+    --nesting_;
     return {};
   }
 
@@ -202,6 +205,7 @@ class Parser {
   int current_ = -1;  // section of the enclosing jail block, -1 at top level
   int global_ = -1;   // FreeBSD's single global pseudo-jail "*"
   int depth_ = 0;
+  int nesting_ = 0;
 };
 
 }  // namespace

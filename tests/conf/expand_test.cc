@@ -175,6 +175,15 @@ TEST(Expand, WildcardsAreNotJails) {
   EXPECT_EQ(c.jails[0].name, "a");
 }
 
+TEST(Expand, SubstitutionCannotGrowWithoutBound) {
+  std::string text = "$v0 = xxxxxxxxxxxxxxxx;";
+  for (int i = 1; i < 24; ++i) text += fmt::format(" $v{} = \"$v{}$v{}\";", i, i - 1, i - 1);
+  Config c = parse_ok(text + " a { path = \"/$v23\"; }");
+  ASSERT_TRUE(jail_of(c, "a").error);
+  EXPECT_NE(jail_of(c, "a").error->what().find("value longer than 1048576 bytes"), std::string::npos)
+      << jail_of(c, "a").error->what();
+}
+
 TEST(Expand, SameParamRule) {
   EXPECT_TRUE(same_param("allow.mount", "allow.nomount"));
   EXPECT_TRUE(same_param("persist", "nopersist"));

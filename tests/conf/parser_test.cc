@@ -74,6 +74,12 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"= 1;", "ERROR t:1:1: syntax error at \"=\": expected a parameter or a jail name"},
         Case{".include \"$x\";", "ERROR t:1:1: variables not permitted in '.include' filename"}));
 
+TEST(Parser, NestingIsBounded) {
+  std::string deep;
+  for (int i = 0; i < 100; ++i) deep += "a { ";
+  EXPECT_EQ(dump(deep), "ERROR t:1:257: jail blocks nested too deeply");
+}
+
 TEST(Parser, WildNames) {
   EXPECT_TRUE(wild_name("*"));
   EXPECT_TRUE(wild_name("foo.*"));
