@@ -153,22 +153,16 @@ const ParamInfo* find_param(std::string_view name) {
 const ParamInfo* lookup_param(std::string_view written, bool* negated) {
   *negated = false;
   if (const ParamInfo* p = find_param(written)) return p;
-  // FreeBSD: "no" before any dotted component negates a boolean ("allow.nomount",
-  // "allow.mount.nodevfs", "nopersist").
-  for (size_t start = 0; start <= written.size();) {
-    if (written.substr(start, 2) == "no") {
-      std::string name = std::string(written.substr(0, start)) + std::string(written.substr(start + 2));
-      const ParamInfo* p = find_param(name);
-      if (p && (p->type == ParamType::Bool || p->type == ParamType::JailSys)) {
-        *negated = true;
-        return p;
-      }
-    }
-    size_t dot = written.find('.', start);
-    if (dot == std::string_view::npos) break;
-    start = dot + 1;
-  }
-  return nullptr;
+  // FreeBSD (bool_param, libjail): "no" before the last component negates a boolean
+  // ("allow.nomount", "allow.mount.nodevfs", "nopersist", "novnet").
+  size_t last = written.rfind('.');
+  last = last == std::string_view::npos ? 0 : last + 1;
+  if (written.substr(last, 2) != "no") return nullptr;
+  std::string name = std::string(written.substr(0, last)) + std::string(written.substr(last + 2));
+  const ParamInfo* p = find_param(name);
+  if (!p || (p->type != ParamType::Bool && p->type != ParamType::JailSys)) return nullptr;
+  *negated = true;
+  return p;
 }
 
 std::string suggest_param(std::string_view written) {

@@ -14,6 +14,7 @@ TEST(ParamTable, Lookup) {
   EXPECT_EQ(lookup_param("allow.mount.nodevfs", &neg)->name, "allow.mount.devfs");
   EXPECT_EQ(lookup_param("nopersist", &neg)->name, "persist");
   EXPECT_EQ(lookup_param("noname", &neg), nullptr) << "only booleans take no";
+  EXPECT_EQ(lookup_param("allow.nomount.devfs", &neg), nullptr) << "only on the last component";
   EXPECT_EQ(lookup_param("meta.owner", &neg)->name, "meta");
   EXPECT_EQ(lookup_param("exec.start", &neg)->type, ParamType::List);
   EXPECT_EQ(find_param("allow.raw_socket"), nullptr);

@@ -71,6 +71,8 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"a { b = c; } }", "ERROR t:1:14: syntax error at \"}\": expected a parameter or a jail name"},
         Case{"a { b = c ! }", "ERROR t:1:11: syntax error at \"!\": expected \";\""},
         Case{"a { @ = 1; }", "a{@=1;}"},
+        // section 10: a comment starts even inside an unquoted value
+        Case{"path = /usr//local;", "ERROR t:1:20: unexpected end of file: expected \";\""},
         Case{"= 1;", "ERROR t:1:1: syntax error at \"=\": expected a parameter or a jail name"},
         Case{".include \"$x\";", "ERROR t:1:1: variables not permitted in '.include' filename"}));
 

@@ -99,7 +99,7 @@ TEST(Resolve, JailSysSpellings) {
 }
 
 TEST(Resolve, DefaultOnlyValuesAreAccepted) {
-  JailSpec s = spec_of("a { allow.raw_sockets = 0; allow.mount.zfs = false; allow.nomount.zfs; devfs_ruleset = 4;"
+  JailSpec s = spec_of("a { allow.raw_sockets = 0; allow.mount.zfs = false; allow.mount.nozfs; devfs_ruleset = 4;"
                        " exec.fib = 0; linux = inherit; }",
                        "a");
   EXPECT_EQ(s.devfs_ruleset, 4);
