@@ -153,14 +153,14 @@ const ParamInfo* find_param(std::string_view name) {
 const ParamInfo* lookup_param(std::string_view written, bool* negated) {
   *negated = false;
   if (const ParamInfo* p = find_param(written)) return p;
-  // FreeBSD (bool_param, libjail): "no" before the last component negates a boolean
-  // ("allow.nomount", "allow.mount.nodevfs", "nopersist", "novnet").
+  // FreeBSD (bool_param, libjail's nononame): "no" before the last component negates a
+  // boolean ("allow.nomount", "allow.mount.nodevfs", "nopersist"); "novnet" is unknown.
   size_t last = written.rfind('.');
   last = last == std::string_view::npos ? 0 : last + 1;
   if (written.substr(last, 2) != "no") return nullptr;
   std::string name = std::string(written.substr(0, last)) + std::string(written.substr(last + 2));
   const ParamInfo* p = find_param(name);
-  if (!p || (p->type != ParamType::Bool && p->type != ParamType::JailSys)) return nullptr;
+  if (!p || p->type != ParamType::Bool) return nullptr;
   *negated = true;
   return p;
 }

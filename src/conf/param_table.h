@@ -76,8 +76,8 @@ const ParamInfo& param_info(ParamId id);
 // Keyed forms "meta.KEY" and "env.KEY" find meta / env.
 const ParamInfo* find_param(std::string_view name);
 
-// Finds a parameter as written in jail.conf: exact name, or a boolean (or jailsys) spelled
-// with "no" on a component ("allow.nomount", "nopersist", "novnet"); *negated tells which.
+// Finds a parameter as written in jail.conf: exact name, or a boolean spelled with "no"
+// on its last component ("allow.nomount", "nopersist"); *negated tells which.
 const ParamInfo* lookup_param(std::string_view written, bool* negated);
 
 // The known name closest to a misspelt one ("allow.raw_socket" -> "allow.raw_sockets"),

@@ -94,7 +94,7 @@ class Resolver {
       addr = addr.substr(0, addr.find_first_of("/ "));
       unsigned char buf[16];
       if (inet_pton(family, std::string(addr).c_str(), buf) != 1)
-        return err(id, fmt::format("invalid address \"{}\"", a));
+        return err(id, fmt::format("not an {} address: {}", family == AF_INET ? "IPv4" : "IPv6", a));
       out.push_back(a);
     }
     return {};

@@ -46,13 +46,18 @@ Result<std::string> check_bool(const JailConf& j, const Param& p, const ParamInf
   return std::string((v != negated) ? "true" : "false");
 }
 
-Result<std::string> check_jailsys(const JailConf& j, const Param& p, const ParamInfo& info, bool negated) {
+// libjail: a bare name means "new"; words in any case, or their numbers (0 disable, 1 new,
+// 2 inherit).
+Result<std::string> check_jailsys(const JailConf& j, const Param& p, const ParamInfo& info) {
   bool two = info.id == ParamId::host || info.id == ParamId::vnet;  // no "disable"
-  if (p.values.empty()) return std::string(negated ? (two ? "inherit" : "disable") : "new");
+  if (p.values.empty() || p.values.back().empty()) return std::string("new");
   std::string v = p.values.back();
   for (auto& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (v == "0") v = "disable";
+  if (v == "1") v = "new";
+  if (v == "2") v = "inherit";
   if (v == "new" || v == "inherit" || (v == "disable" && !two)) return v;
-  return jail_error(j, p.loc, fmt::format("{}: unknown value \"{}\" (expected {})", p.name, p.values.back(),
+  return jail_error(j, p.loc, fmt::format("{}: unknown jailsys value \"{}\" (expected {})", p.name, p.values.back(),
                                           two ? "inherit or new" : "inherit, new or disable"));
 }
 
@@ -60,7 +65,7 @@ Result<std::string> check_jailsys(const JailConf& j, const Param& p, const Param
 Result<std::vector<std::string>> check_type(const JailConf& j, const Param& p, const ParamInfo& info, bool negated) {
   switch (info.type) {
     case ParamType::Bool: return std::vector<std::string>{TRY(check_bool(j, p, info, negated))};
-    case ParamType::JailSys: return std::vector<std::string>{TRY(check_jailsys(j, p, info, negated))};
+    case ParamType::JailSys: return std::vector<std::string>{TRY(check_jailsys(j, p, info))};
     case ParamType::Int: {
       if (p.values.empty()) return std::vector<std::string>{};
       Parsed n = parse_long(p.values.back());

@@ -92,9 +92,9 @@ TEST(Resolve, BooleanSpellings) {
 TEST(Resolve, JailSysSpellings) {
   EXPECT_EQ(spec_of("a { vnet; }", "a").vnet, NsMode::New);
   EXPECT_EQ(spec_of("a { vnet = NEW; }", "a").vnet, NsMode::New);
-  EXPECT_EQ(spec_of("a { novnet; }", "a").vnet, NsMode::Inherit);
+  EXPECT_EQ(spec_of("a { vnet = 2; }", "a").vnet, NsMode::Inherit);
   EXPECT_EQ(spec_of("a { ip4 = inherit; }", "a").ip4, NsMode::Inherit);
-  EXPECT_EQ(spec_of("a { noip6; }", "a").ip6, NsMode::Disable);
+  EXPECT_EQ(spec_of("a { ip6 = 0; }", "a").ip6, NsMode::Disable);
   EXPECT_EQ(spec_of("a { host = inherit; }", "a").host, NsMode::Inherit);
 }
 
@@ -142,10 +142,12 @@ INSTANTIATE_TEST_SUITE_P(
         ErrCase{"exec.consolelog = log;", "j: test.conf:1:5: exec.consolelog: log: not an absolute pathname"},
         ErrCase{"enforce_statfs = 3;", "j: test.conf:1:5: enforce_statfs: value 3 out of range (0 to 2)"},
         ErrCase{"children.max = -1;", "j: test.conf:1:5: children.max: value -1 out of range (0 to 2147483647)"},
-        ErrCase{"vnet = disable;", "j: test.conf:1:5: vnet: unknown value \"disable\" (expected inherit or new)"},
-        ErrCase{"ip4 = maybe;", "j: test.conf:1:5: ip4: unknown value \"maybe\" (expected inherit, new or disable)"},
-        ErrCase{"ip4.addr = 300.1.1.1;", "j: test.conf:1:5: ip4.addr: invalid address \"300.1.1.1\""},
-        ErrCase{"ip6.addr = 10.0.0.1;", "j: test.conf:1:5: ip6.addr: invalid address \"10.0.0.1\""},
+        ErrCase{"vnet = disable;", "j: test.conf:1:5: vnet: unknown jailsys value \"disable\" (expected inherit or new)"},
+        ErrCase{"ip4 = maybe;",
+                "j: test.conf:1:5: ip4: unknown jailsys value \"maybe\" (expected inherit, new or disable)"},
+        ErrCase{"novnet;", "j: test.conf:1:5: unknown parameter \"novnet\" (did you mean \"vnet\"?)"},
+        ErrCase{"ip4.addr = 300.1.1.1;", "j: test.conf:1:5: ip4.addr: not an IPv4 address: 300.1.1.1"},
+        ErrCase{"ip6.addr = 10.0.0.1;", "j: test.conf:1:5: ip6.addr: not an IPv6 address: 10.0.0.1"},
         ErrCase{"ip4 = disable; ip4.addr = 10.0.0.1;", "j: test.conf:1:20: ip4.addr: cannot be set with ip4=disable"},
         ErrCase{"vnet.interface = e0b;", "j: test.conf:1:5: vnet.interface: requires vnet"},
         ErrCase{"host = inherit; host.hostname = x;",
