@@ -237,6 +237,17 @@ Config expand(const SyntaxTree& tree) {
     if (wild_name(tree.sections[i].name)) continue;
     out.jails.push_back(expand_section(tree, i));
   }
+  // FreeBSD would keep both and fail the second at creation ("already exists"); say so now.
+  for (size_t i = 0; i < out.jails.size(); ++i) {
+    JailConf& j = out.jails[i];
+    for (size_t k = 0; k < i && !j.error; ++k) {
+      const Loc& first = out.jails[k].loc;
+      if (out.jails[k].name == j.name)
+        j.error = Error{fmt::format("{}: {}:{}:{}: jail \"{}\" is already defined at {}:{}:{}", j.name, j.loc.file,
+                                    j.loc.line, j.loc.column, j.name, first.file, first.line, first.column),
+                        0};
+    }
+  }
   // FreeBSD: a jail "a.b" depends on "a" when "a" is defined too.
   for (auto& j : out.jails) {
     size_t dot = j.name.rfind('.');

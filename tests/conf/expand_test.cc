@@ -169,6 +169,14 @@ TEST(Expand, NestedBlocksAreChildren) {
   EXPECT_EQ(jail_of(c, "a.b").implied_depend, std::vector<std::string>{"a"});
 }
 
+TEST(Expand, SecondDefinitionOfAJailFails) {
+  Config c = parse_ok("a { path = /x; }\nb { }\na { path = /y; }");
+  ASSERT_EQ(c.jails.size(), 3u);
+  EXPECT_FALSE(c.jails[0].error);
+  ASSERT_TRUE(c.jails[2].error);
+  EXPECT_EQ(c.jails[2].error->what(), "a: test.conf:3:1: jail \"a\" is already defined at test.conf:1:1");
+}
+
 TEST(Expand, WildcardsAreNotJails) {
   Config c = parse_ok("* { persist; } \"a.*\" { } a { }");
   ASSERT_EQ(c.jails.size(), 1u);
