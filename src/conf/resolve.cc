@@ -67,6 +67,10 @@ class Resolver {
     if (s_.name.find('/') != std::string::npos || s_.name.starts_with('.') || s_.name.ends_with('.') ||
         s_.name.find("..") != std::string::npos)
       return err(name, fmt::format("invalid jail name \"{}\"", s_.name));
+    // FreeBSD kern_jail: "name cannot be numeric (unless it is the jid)".
+    bool numeric = !s_.name.empty() && s_.name.find_first_not_of("0123456789") == std::string::npos;
+    if (numeric && s_.name != std::to_string(s_.jid))
+      return err(name, fmt::format("\"{}\": name cannot be numeric (unless it is the jid)", s_.name));
     s_.path = v_.is_set(path) && !v_[path].values.empty() ? v_.last(path) : "/";
     if (s_.path.empty() || s_.path[0] != '/') return err(path, fmt::format("{}: not an absolute pathname", s_.path));
     s_.loc = j_.loc;

@@ -171,6 +171,18 @@ INSTANTIATE_TEST_SUITE_P(
                 "attached to a jail here (no zfs jail); use jailctl datasets as path); accepted: none"},
         ErrCase{"host.hostname = $h;", "j: test.conf:1:5: host.hostname: variable \"h\" not found"}));
 
+TEST(Resolve, NumericNameMustBeTheJid) {
+  EXPECT_EQ(resolve_error("7 { jid = 8; }", "7"), "7: test.conf:1:5: cannot redefine parameter \"jid\".");
+  EXPECT_EQ(resolve_error("8 { name = 9; }", "8"),
+            "8: test.conf:1:5: name: \"9\": name cannot be numeric (unless it is the jid)");
+  auto j = from_arguments({"name=5", "persist"});
+  ASSERT_TRUE(j);
+  auto s = resolve(*j);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().what(), "5: name: \"5\": name cannot be numeric (unless it is the jid)");
+  EXPECT_TRUE(resolve(*from_arguments({"name=5", "jid=5", "persist"})));
+}
+
 TEST(Resolve, CommandLineErrorsHaveNoFilePosition) {
   auto j = from_arguments({"name=x", "persist=maybe"});
   ASSERT_TRUE(j);
