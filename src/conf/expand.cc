@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <list>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -179,7 +180,7 @@ bool implies_jid(const std::string& name) {
   return nonzero;
 }
 
-JailConf expand_section(const SyntaxTree& tree, size_t self) {
+JailConf expand_section(const SyntaxTree& tree, const std::vector<size_t>& wild, size_t self) {
   const Section& sec = tree.sections[self];
   Jail j(sec.name, sec.loc);
   j.add_implied(implies_jid(sec.name) ? "jid" : "name", sec.name);
@@ -187,9 +188,8 @@ JailConf expand_section(const SyntaxTree& tree, size_t self) {
     for (const auto& p : s.params) j.add(p.name, p.values, p.is_var, p.append, p.loc);
   };
   bool did_self = false;
-  for (size_t w = 0; w < tree.sections.size(); ++w) {
+  for (size_t w : wild) {
     const Section& ws = tree.sections[w];
-    if (!wild_name(ws.name)) continue;
     if (self < w && !did_self) {
       merge(sec);
       did_self = true;
@@ -233,25 +233,28 @@ bool same_param(std::string_view a, std::string_view b) {
 
 Config expand(const SyntaxTree& tree) {
   Config out;
+  std::vector<size_t> wild;
+  for (size_t i = 0; i < tree.sections.size(); ++i)
+    if (wild_name(tree.sections[i].name)) wild.push_back(i);
   for (size_t i = 0; i < tree.sections.size(); ++i) {
     if (wild_name(tree.sections[i].name)) continue;
-    out.jails.push_back(expand_section(tree, i));
+    out.jails.push_back(expand_section(tree, wild, i));
   }
-  // FreeBSD would keep both and fail the second at creation ("already exists"); say so now.
+  std::unordered_map<std::string, size_t> first;  // name -> its first jail
   for (size_t i = 0; i < out.jails.size(); ++i) {
     JailConf& j = out.jails[i];
-    for (size_t k = 0; k < i && !j.error; ++k) {
-      const Loc& first = out.jails[k].loc;
-      if (out.jails[k].name == j.name)
-        j.error = Error{fmt::format("{}: {}:{}:{}: jail \"{}\" is already defined at {}:{}:{}", j.name, j.loc.file,
-                                    j.loc.line, j.loc.column, j.name, first.file, first.line, first.column),
-                        0};
-    }
+    auto [it, fresh] = first.emplace(j.name, i);
+    if (fresh || j.error) continue;
+    // FreeBSD would keep both and fail the second at creation ("already exists"); say so now.
+    const Loc& at = out.jails[it->second].loc;
+    j.error = Error{fmt::format("{}: {}:{}:{}: jail \"{}\" is already defined at {}:{}:{}", j.name, j.loc.file,
+                                j.loc.line, j.loc.column, j.name, at.file, at.line, at.column),
+                    0};
   }
   // FreeBSD: a jail "a.b" depends on "a" when "a" is defined too.
   for (auto& j : out.jails) {
     size_t dot = j.name.rfind('.');
-    if (dot != std::string::npos && out.find(j.name.substr(0, dot)))
+    if (dot != std::string::npos && first.count(j.name.substr(0, dot)))
       j.implied_depend.push_back(j.name.substr(0, dot));
   }
   return out;

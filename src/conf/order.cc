@@ -1,6 +1,8 @@
 #include "conf/order.h"
 
 #include <algorithm>
+#include <queue>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -10,6 +12,8 @@ namespace {
 using Graph = std::vector<std::vector<size_t>>;  // jail -> the jails it depends on
 
 Result<Graph> dependencies(const Config& c) {
+  std::unordered_map<std::string_view, size_t> by_name;
+  for (size_t i = 0; i < c.jails.size(); ++i) by_name.emplace(c.jails[i].name, i);
   Graph g(c.jails.size());
   for (size_t i = 0; i < c.jails.size(); ++i) {
     const JailConf& j = c.jails[i];
@@ -18,10 +22,9 @@ Result<Graph> dependencies(const Config& c) {
     for (const auto& n : names) {
       if (n.empty()) continue;
       // FreeBSD find_jail: dependencies name configured jails by their section name.
-      auto hit = std::find_if(c.jails.begin(), c.jails.end(), [&](const JailConf& d) { return d.name == n; });
-      if (hit == c.jails.end()) return fail("{}: depends on undefined jail \"{}\"", j.name, n);
-      size_t k = hit - c.jails.begin();
-      if (std::find(g[i].begin(), g[i].end(), k) == g[i].end()) g[i].push_back(k);
+      auto hit = by_name.find(n);
+      if (hit == by_name.end()) return fail("{}: depends on undefined jail \"{}\"", j.name, n);
+      if (std::find(g[i].begin(), g[i].end(), hit->second) == g[i].end()) g[i].push_back(hit->second);
     }
   }
   return g;
@@ -42,26 +45,28 @@ Result<std::vector<size_t>> chosen(const Config& c, const std::vector<std::strin
 }
 
 // Kahn's algorithm, earliest in file order first. `g` maps each jail to those that must come
-// before it.
-Result<std::vector<size_t>> sorted(const Config& c, const Graph& g, std::vector<bool> in) {
-  std::vector<size_t> out;
-  std::vector<bool> done(c.jails.size(), false);
-  size_t left = std::count(in.begin(), in.end(), true);
-  while (left > 0) {
-    bool progress = false;
-    for (size_t i = 0; i < c.jails.size(); ++i) {
-      if (!in[i] || done[i]) continue;
-      bool ready = std::all_of(g[i].begin(), g[i].end(), [&](size_t d) { return done[d] || !in[d]; });
-      if (!ready) continue;
-      done[i] = true, progress = true, --left;
-      out.push_back(i);
-      break;
-    }
-    if (!progress) {
-      for (size_t i = 0; i < c.jails.size(); ++i)
-        if (in[i] && !done[i]) return fail("{}: dependency loop", c.jails[i].name);
-    }
+// before it; only jails marked `in` take part.
+Result<std::vector<size_t>> sorted(const Config& c, const Graph& g, const std::vector<bool>& in) {
+  std::vector<size_t> waiting(g.size(), 0);
+  Graph after(g.size());  // jail -> the jails waiting for it
+  for (size_t i = 0; i < g.size(); ++i) {
+    if (!in[i]) continue;
+    for (size_t d : g[i])
+      if (in[d]) ++waiting[i], after[d].push_back(i);
   }
+  std::priority_queue<size_t, std::vector<size_t>, std::greater<>> ready;
+  for (size_t i = 0; i < g.size(); ++i)
+    if (in[i] && waiting[i] == 0) ready.push(i);
+  std::vector<size_t> out;
+  while (!ready.empty()) {
+    size_t i = ready.top();
+    ready.pop();
+    out.push_back(i);
+    for (size_t k : after[i])
+      if (--waiting[k] == 0) ready.push(k);
+  }
+  for (size_t i = 0; i < g.size(); ++i)
+    if (in[i] && waiting[i] != 0) return fail("{}: dependency loop", c.jails[i].name);
   return out;
 }
 
