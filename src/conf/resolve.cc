@@ -116,10 +116,26 @@ class Resolver {
     s_.ip4_saddrsel = v_.flag(ip4_saddrsel);
     s_.ip6_saddrsel = v_.flag(ip6_saddrsel);
     s_.vnet = v_.is_set(vnet) ? ns_mode(v_.last(vnet)) : NsMode::Inherit;
+    TRY(vnet_addresses());
     s_.vnet_interface = commands(v_, vnet_interface);
     if (!s_.vnet_interface.empty() && s_.vnet != NsMode::New) return err(vnet_interface, "requires vnet");
     s_.interface = v_.last(interface);
     s_.ip_hostname = v_.flag(ip_hostname);
+    return {};
+  }
+
+  // FreeBSD kern_jail: a vnet jail owns its stack, so the host restricts nothing; ip4 and
+  // ip6 are inherit there.
+  Result<void> vnet_addresses() {
+    if (s_.vnet != NsMode::New) return {};
+    for (ParamId id : {ip4_addr, ip6_addr, ip4, ip6}) {
+      bool restricts = (id == ip4_addr || id == ip6_addr) ? !v_[id].values.empty()
+                                                         : v_.is_set(id) && v_.last(id) != "inherit";
+      if (restricts)
+        return jail_error(j_, v_[id].loc,
+                          fmt::format("{}: vnet jails cannot have IP address restrictions", param_info(id).name));
+    }
+    s_.ip4 = s_.ip6 = NsMode::Inherit;
     return {};
   }
 
@@ -188,6 +204,11 @@ class Resolver {
     s_.mount_devfs = v_.flag(mount_devfs);
     s_.mount_fdescfs = v_.flag(mount_fdescfs);
     s_.mount_procfs = v_.flag(mount_procfs);
+    // FreeBSD: these mount below the jail's path, so they need one.
+    bool has_path = v_.is_set(path) && !v_[path].values.empty();
+    for (auto [id, on] : {std::pair{mount_devfs, s_.mount_devfs}, {mount_fdescfs, s_.mount_fdescfs},
+                          {mount_procfs, s_.mount_procfs}})
+      if (on && !has_path) return err(id, "no path");
     return {};
   }
 

@@ -38,7 +38,7 @@ TEST(Expand, Example5SingleQuotesDoNotExpand) {
 }
 
 TEST(Expand, Example6NoPrefixIsTheSameParameter) {
-  JailSpec s = spec_of("x { allow.mount; allow.nomount; persist = false; mount.devfs = 1; }", "x");
+  JailSpec s = spec_of("x { path = /x; allow.mount; allow.nomount; persist = false; mount.devfs = 1; }", "x");
   EXPECT_FALSE(s.allowed("allow.mount"));
   EXPECT_FALSE(s.persist);
   EXPECT_TRUE(s.mount_devfs);

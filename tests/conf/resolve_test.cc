@@ -25,6 +25,14 @@ TEST(Resolve, FreeBsdDefaults) {
   EXPECT_FALSE(s.persist);
 }
 
+TEST(Resolve, VnetJailsHaveNoAddressRestrictions) {
+  JailSpec s = spec_of("a { vnet = new; vnet.interface = e0b, e1b; ip4 = inherit; }", "a");
+  EXPECT_EQ(s.vnet_interface, (std::vector<std::string>{"e0b", "e1b"}));
+  EXPECT_EQ(s.vnet, NsMode::New);
+  EXPECT_EQ(s.ip4, NsMode::Inherit);
+  EXPECT_EQ(s.ip6, NsMode::Inherit);
+}
+
 TEST(Resolve, SysvipcMakesIpcInherit) {
   JailSpec s = spec_of("a { allow.sysvipc; sysvshm = disable; }", "a");
   EXPECT_EQ(s.sysvmsg, NsMode::Inherit);
@@ -35,7 +43,7 @@ TEST(Resolve, SysvipcMakesIpcInherit) {
 TEST(Resolve, TypedValues) {
   JailSpec s = spec_of(R"(a {
     path = /jails/a; host.hostname = a.example.org; ip4.addr = "em0|192.0.2.1/24", 192.0.2.2;
-    ip6.addr = 2001:db8::1; vnet = new; vnet.interface = e0b, e1b; enforce_statfs = 1;
+    ip6.addr = 2001:db8::1; enforce_statfs = 1;
     children.max = 3; exec.start = "/bin/sh /etc/rc"; exec.stop = ""; stop.timeout = 0;
     mount = "/src /jails/a/src nullfs ro 0 0"; exec.consolelog = /var/log/a.log; depend = b;
     meta = "k=v"; meta.x = 1; env.y = 2; exec.jail_user = www; ip4.nosaddrsel; persist;
@@ -45,8 +53,6 @@ TEST(Resolve, TypedValues) {
   EXPECT_EQ(s.hostname, "a.example.org");
   EXPECT_EQ(s.ip4_addr, (std::vector<std::string>{"em0|192.0.2.1/24", "192.0.2.2"}));
   EXPECT_EQ(s.ip6_addr, std::vector<std::string>{"2001:db8::1"});
-  EXPECT_EQ(s.vnet, NsMode::New);
-  EXPECT_EQ(s.vnet_interface, (std::vector<std::string>{"e0b", "e1b"}));
   EXPECT_EQ(s.enforce_statfs, 1);
   EXPECT_EQ(s.children_max, 3);
   EXPECT_EQ(s.exec_start, std::vector<std::string>{"/bin/sh /etc/rc"});
@@ -150,6 +156,9 @@ INSTANTIATE_TEST_SUITE_P(
         ErrCase{"ip6.addr = 10.0.0.1;", "j: test.conf:1:5: ip6.addr: not an IPv6 address: 10.0.0.1"},
         ErrCase{"ip4 = disable; ip4.addr = 10.0.0.1;", "j: test.conf:1:20: ip4.addr: cannot be set with ip4=disable"},
         ErrCase{"vnet.interface = e0b;", "j: test.conf:1:5: vnet.interface: requires vnet"},
+        ErrCase{"vnet; ip4.addr = 10.0.0.1;", "j: test.conf:1:11: ip4.addr: vnet jails cannot have IP address restrictions"},
+        ErrCase{"vnet; ip6 = disable;", "j: test.conf:1:11: ip6: vnet jails cannot have IP address restrictions"},
+        ErrCase{"mount.devfs;", "j: test.conf:1:5: mount.devfs: no path"},
         ErrCase{"host = inherit; host.hostname = x;",
                 "j: test.conf:1:21: host.hostname: cannot be set with host=inherit"},
         ErrCase{"sysvmsg = new; sysvshm = inherit;",
