@@ -20,7 +20,7 @@ constexpr std::array<ParamInfo, static_cast<size_t>(ParamId::count_)> kTable{{
   {devfs_ruleset,         "devfs_ruleset",           I, K,  "0",       false, DEF, "0,4,5", "0 = none, 4 = devfsrules_jail, 5 = devfsrules_jail_vnet (4 plus pf, which Linux lacks): all give the minimal private /dev; other rulesets have no equivalent"},
   {dying,                 "dying",                   B, RO, "false",   false, OK,  "",      "true while the jail is being removed"},
   {enforce_statfs,        "enforce_statfs",          I, K,  "2",       false, OK,  "",      "mount visibility through the jail's mount namespace: 2 only its root, 1 mounts below its root, 0 all"},
-  {env,                   "env",                     S, K,  "",        true,  OK,  "",      "free-form key=value text (env.KEY sets one key); kept in the jail's record"},
+  {env,                   "env",                     S, K,  "",        true,  OK,  "",      "free-form key=value text (env.KEY sets one key); kept in the record; not readable from inside (Linux has no security.jail.env sysctl)"},
   {host,                  "host",                    J, K,  "new",     false, OK,  "",      "new = own UTS namespace, inherit = the host's hostname"},
   {ip4,                   "ip4",                     J, K,  "new",     false, OK,  "",      "new = only ip4.addr (none if empty), inherit = every host address, disable = no IPv4"},
   {ip6,                   "ip6",                     J, K,  "new",     false, OK,  "",      "as ip4, for IPv6"},
