@@ -1,6 +1,11 @@
 #include "kernel/confine.h"
 
 #include <linux/capability.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
 
 #include "kernel/caps.h"
 
@@ -104,6 +109,30 @@ Result<ConfinePlan> plan_confinement(const ConfineOptions& o) {
         "allow.mount: without a user namespace, mount(2) cannot be limited to the allowed file system "
         "types, and a fresh procfs or an unmounted mask gives root in the jail the host's /proc/sys");
   return plan;
+}
+
+int mask_proc(const char* proc_dir, const ConfinePlan& plan, const char** failed_step) noexcept {
+  // Linux: /proc/kmsg opens for CAP_SYS_ADMIN (syslog's historical fallback), kpage* show
+  // host physical memory, mtrr takes writes that change host memory types.
+  static const char* const files[] = {"kmsg", "kcore", "kpagecount", "kpageflags", "kpagecgroup", "timer_list",
+                                      "sched_debug", "mtrr", "keys", "latency_stats", "sysrq-trigger"};
+  static const char* const dirs[] = {"acpi", "scsi", "driver"};
+  char path[4096];
+  auto at = [&](const char* sub) {
+    int n = std::snprintf(path, sizeof path, "%s/%s", proc_dir, sub);
+    return n > 0 && static_cast<size_t>(n) < sizeof path && ::access(path, F_OK) == 0;
+  };
+  for (const char* f : files) {
+    if (plan.policy.read_msgbuf && f[0] == 'k' && f[1] == 'm') continue;  // allow.read_msgbuf: kmsg
+    if (!at(f)) continue;
+    if (::mount("/dev/null", path, nullptr, MS_BIND, nullptr) < 0) return *failed_step = "mask /proc file", errno;
+  }
+  for (const char* d : dirs) {
+    if (!at(d)) continue;
+    if (::mount("proc-mask", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0") < 0)
+      return *failed_step = "mask /proc directory", errno;
+  }
+  return 0;
 }
 
 int apply_confinement(const ConfinePlan& plan, const char** failed_step) noexcept {

@@ -54,6 +54,13 @@ SeccompPolicy jail_seccomp_policy(const ConfineOptions& o);
 // error naming it and why.
 Result<ConfinePlan> plan_confinement(const ConfineOptions& o);
 
+// In the child, after the jail's procfs is mounted at proc_dir (a host path, before
+// pivot_root): hides what CAP_SYS_ADMIN would read or write through /proc beyond a FreeBSD
+// jail's reach, by binding /dev/null over files (kmsg unless allow.read_msgbuf, kpage*,
+// timer_list, sched_debug, mtrr, keys) and an empty read-only tmpfs over directories (acpi,
+// scsi, driver). Entries the kernel does not have are skipped. 0 or an errno, naming the step.
+int mask_proc(const char* proc_dir, const ConfinePlan& plan, const char** failed_step) noexcept;
+
 // In the child, last before execve: installs the filter (while CAP_SYS_ADMIN is still held,
 // so no NO_NEW_PRIVS), then drops capabilities (the filter lets prctl/capset through).
 // Returns 0 or an errno and names the failed step. Never throws, never allocates.

@@ -154,6 +154,17 @@ TEST(ConfineApply, EachAllowReopensItsPiece) {
   }
 }
 
+TEST(ConfineProc, HostKernelLogAndMemoryMapsAreMasked) {
+  REQUIRE_ROOT();
+  // Baseline: root reads the host's kernel log through /proc/kmsg.
+  check({}, {{"kind=/proc/kmsg", "file"}, {"open_read=/proc/kmsg", "ok"}});
+  auto plan = plan_for({});
+  check({.plan = &plan}, {{"kind=/proc/kmsg", "char 1:3"}, {"kind=/proc/timer_list", "char 1:3"},
+                          {"kind=/proc/kpageflags", "char 1:3"}});
+  auto msgbuf = plan_for(allow({{"allow.read_msgbuf", true}}));
+  check({.plan = &msgbuf}, {{"kind=/proc/kmsg", "file"}, {"open_read=/proc/kmsg", "ok"}});
+}
+
 TEST(ConfineDevfs, MinimalDevWithItsOwnDevpts) {
   REQUIRE_ROOT();
   auto plan = plan_for({});

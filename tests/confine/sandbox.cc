@@ -62,6 +62,13 @@ void build_root(const std::string& root, const SandboxOptions& o) {
     must(::mount(at(sub).c_str(), at(sub).c_str(), nullptr, MS_BIND | MS_REC, nullptr) == 0, "bind proc/sys");
     must(::mount(nullptr, at(sub).c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) == 0, "ro proc/sys");
   }
+  if (o.plan) {
+    const char* step = "";
+    if (int err = kernel::mask_proc(at("/proc").c_str(), *o.plan, &step)) {
+      errno = err;
+      die(step);
+    }
+  }
   must(::mount("sysfs", at("/sys").c_str(), "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) == 0, "sysfs");
   must(::mount("tmp", at("/tmp").c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") == 0, "tmp");
   const char* step = "";

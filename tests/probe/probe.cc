@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -90,7 +91,17 @@ void print_dev() {
   closedir(d);
 }
 
-bool observe(const char* what) {
+// kind=PATH: "char 1:3", "file", "dir", "link", or the errno name (without following links).
+void print_kind(const char* path) {
+  struct stat st;
+  if (!path || lstat(path, &st) < 0) return report("kind", -1);
+  char buf[64];
+  if (S_ISCHR(st.st_mode)) snprintf(buf, sizeof buf, "char %u:%u", major(st.st_rdev), minor(st.st_rdev));
+  else snprintf(buf, sizeof buf, "%s", S_ISREG(st.st_mode) ? "file" : S_ISDIR(st.st_mode) ? "dir" : S_ISLNK(st.st_mode) ? "link" : "other");
+  print("kind", buf);
+}
+
+bool observe(const char* what, const char* arg) {
   struct utsname u;
   char buf[64];
   if (!strcmp(what, "hostname") || !strcmp(what, "domainname")) {
@@ -117,6 +128,8 @@ bool observe(const char* what) {
     print_file("cgroup", "/proc/self/cgroup");
   } else if (!strcmp(what, "dev")) {
     print_dev();
+  } else if (!strcmp(what, "kind")) {
+    print_kind(arg);
   } else {
     return false;
   }
@@ -141,7 +154,7 @@ int main(int argc, char** argv) {
       *eq = 0;
       arg = eq + 1 - what + argv[i];
     }
-    if (observe(what) || attempt(what, arg)) continue;
+    if (observe(what, arg) || attempt(what, arg)) continue;
     fprintf(stderr, "jail-probe: unknown probe \"%s\"\n", what);
     status = 2;
   }

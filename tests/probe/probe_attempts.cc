@@ -88,6 +88,7 @@ long mknod_dev(const char*) {
   return rc;
 }
 
+long open_read(const char* path) { return close_if(open(path ? path : "/proc/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC)); }
 long open_write(const char* path) { return close_if(open(path, O_WRONLY | O_CLOEXEC)); }
 long write_proc_sys(const char* arg) { return open_write(arg ? arg : "/proc/sys/kernel/core_pattern"); }
 long write_sys(const char* arg) { return open_write(arg ? arg : "/sys/kernel/profiling"); }
@@ -306,7 +307,7 @@ constexpr Attempt kAttempts[] = {
     {"pty", pty},                   {"tiocsti", tiocsti},           {"setns", setns_self},
     {"unshare_net", unshare_net},   {"unshare_user", unshare_user}, {"unshare_mnt", unshare_mnt},
     {"clone_newns", clone_newns},   {"clone3", clone3},             {"io_uring", io_uring},
-    {"userfaultfd", userfaultfd},   {"open_by_handle", open_by_handle}, {"ioprio_rt", ioprio_rt},
+    {"open_read", open_read},       {"userfaultfd", userfaultfd},   {"open_by_handle", open_by_handle}, {"ioprio_rt", ioprio_rt},
 };
 
 }  // namespace
