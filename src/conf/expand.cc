@@ -85,6 +85,8 @@ class Jail {
   }
   // Returns true when `p` must be restarted at a parameter moved before it.
   bool substitute_one(std::list<MParam>::iterator& p, int gen);
+  std::string refusal(const MParam& p, const RawString& s, const VarRef& v, std::list<MParam>::iterator vp,
+                      int gen) const;
 
   std::string name_;
   Loc loc_;
@@ -92,27 +94,29 @@ class Jail {
   std::optional<Error> error_;
 };
 
+// The problem with substituting `vp` for a reference in `p`'s string `s`, or "" if none.
+std::string Jail::refusal(const MParam& p, const RawString& s, const VarRef& v, std::list<MParam>::iterator vp,
+                          int gen) const {
+  if (vp == params_.end() || vp->values.empty())
+    return fmt::format("{}: variable \"{}\" not found", p.name, v.name);
+  if (vp->bad) return "-";  // already reported where it failed
+  if (vp->gen == gen) return fmt::format("{}: variable loop", v.name);
+  if (vp->values.size() > 1 && (!s.text.empty() || s.vars.size() > 1))
+    return fmt::format("{}: array cannot be substituted inline", p.name);
+  // Linux: bound what nested variables can build ($b = "$a$a"; $c = "$b$b"; ...).
+  if (s.text.size() + vp->values.front().text.size() > kMaxValue)
+    return fmt::format("{}: value longer than {} bytes after substitution", p.name, kMaxValue);
+  return "";
+}
+
 bool Jail::substitute_one(std::list<MParam>::iterator& p, int gen) {
   for (size_t si = 0; si < p->values.size(); ++si) {
     while (!p->values[si].vars.empty()) {
       VarRef v = p->values[si].vars.front();
       auto drop = [&] { p->values[si].vars.erase(p->values[si].vars.begin()); };
       auto vp = std::find_if(params_.begin(), params_.end(), [&](const MParam& m) { return m.name == v.name; });
-      if (vp == params_.end() || vp->values.empty()) {
-        fail(p->loc, fmt::format("{}: variable \"{}\" not found", p->name, v.name));
-        mark_bad(gen), drop();
-        continue;
-      }
-      if (vp->bad) {
-        mark_bad(gen), drop();
-        continue;
-      }
-      if (vp->gen == gen) {
-        fail(p->loc, fmt::format("{}: variable loop", v.name));
-        mark_bad(gen), drop();
-        continue;
-      }
-      bool pending = std::any_of(vp->values.begin(), vp->values.end(), [](const RawString& s) { return !s.vars.empty(); });
+      bool pending = vp != params_.end() && !vp->bad && vp->gen != gen &&
+                     std::any_of(vp->values.begin(), vp->values.end(), [](const RawString& x) { return !x.vars.empty(); });
       if (pending) {
         // FreeBSD: resolve the referenced parameter first, moved just before this one.
         vp->gen = gen;
@@ -120,19 +124,13 @@ bool Jail::substitute_one(std::list<MParam>::iterator& p, int gen) {
         p = vp;
         return true;
       }
+      if (std::string why = refusal(*p, p->values[si], v, vp, gen); !why.empty()) {
+        if (why != "-") fail(p->loc, why);
+        mark_bad(gen), drop();
+        continue;
+      }
       RawString& s = p->values[si];
-      if (vp->values.size() > 1 && (!s.text.empty() || s.vars.size() > 1)) {
-        fail(p->loc, fmt::format("{}: array cannot be substituted inline", p->name));
-        mark_bad(gen), drop();
-        continue;
-      }
       const std::string& first = vp->values.front().text;
-      // Linux: bound what nested variables can build ($b = "$a$a"; $c = "$b$b"; ...).
-      if (s.text.size() + first.size() > kMaxValue) {
-        fail(p->loc, fmt::format("{}: value longer than {} bytes after substitution", p->name, kMaxValue));
-        mark_bad(gen), drop();
-        continue;
-      }
       s.text.insert(v.pos, first);
       for (size_t k = 1; k < s.vars.size(); ++k) s.vars[k].pos += first.size();
       drop();
