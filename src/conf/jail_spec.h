@@ -43,7 +43,8 @@ struct JailSpec {
   std::string hostname, domainname, hostuuid;
   std::optional<int64_t> hostid;
 
-  // Network (issue 3 builds on these)
+  // Network (issue 3 builds on these). With vnet = New, ip4 and ip6 are Inherit and the
+  // address lists empty (FreeBSD: "vnet jails cannot have IP address restrictions").
   NsMode ip4 = NsMode::New, ip6 = NsMode::New, vnet = NsMode::Inherit;
   std::vector<std::string> ip4_addr, ip6_addr;  // as written, "IF|ADDR/MASK extra" allowed
   bool ip4_saddrsel = true, ip6_saddrsel = true;
