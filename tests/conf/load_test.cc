@@ -48,6 +48,17 @@ TEST_F(LoadTest, IncludeGlobRelativeAndOrder) {
   EXPECT_EQ(c->jails[1].loc.file, "/etc/jail.conf.d/b.conf");
 }
 
+TEST_F(LoadTest, IncludeInsideAJailAddsToThatJail) {
+  write("etc/jail.conf", "web {\n  .include \"web.params\";\n  child { }\n}\n");
+  write("etc/web.params", "path = /w;\nsub { persist; }\n");
+  auto c = load_file("/etc/jail.conf", opts_);
+  ASSERT_TRUE(c) << c.error().what();
+  ASSERT_EQ(c->jails.size(), 3u);
+  EXPECT_EQ(value_of(*c->find("web"), "path"), "/w");
+  EXPECT_NE(c->find("web.sub"), nullptr) << "a block in an included file nests in the including jail";
+  EXPECT_NE(c->find("web.child"), nullptr);
+}
+
 TEST_F(LoadTest, MissingPlainIncludeFails) {
   write("etc/jail.conf", "a { }\n.include \"/etc/missing.conf\";\n");
   auto c = load_file("/etc/jail.conf", opts_);
