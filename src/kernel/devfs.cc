@@ -10,23 +10,10 @@
 #include <cstdio>
 
 #include "base/unique_fd.h"
-#include "kernel/cgroup.h"
 
 namespace jails::kernel {
 
 namespace {
-
-struct Node {
-  const char* name;
-  unsigned major, minor;
-};
-
-// FreeBSD: devfsrules_jail unhides null, zero, crypto, random, urandom, ptyp*, ptmx, pts,
-// fd, stdin/out/err, tty. Linux's equivalents, with full (no FreeBSD twin, widely used).
-constexpr Node kNodes[] = {{"null", 1, 3},    {"zero", 1, 5}, {"full", 1, 7},
-                           {"random", 1, 8},  {"urandom", 1, 9}, {"tty", 5, 0}};
-constexpr Node kFuse = {"fuse", 10, 229};
-constexpr Node kKvm = {"kvm", 10, 232};
 
 int step_fail(const char** failed_step, const char* step) {
   *failed_step = step;
@@ -39,7 +26,7 @@ bool join(char* buf, size_t size, const char* dev, const char* sub) {
   return n > 0 && static_cast<size_t>(n) < size;
 }
 
-int make_node(int dfd, const Node& n, const char** failed_step) {
+int make_node(int dfd, const DeviceNode& n, const char** failed_step) {
   if (::mknodat(dfd, n.name, S_IFCHR | 0666, makedev(n.major, n.minor)) < 0)
     return step_fail(failed_step, "mknod");
   // The umask of whoever ran jail(8) must not narrow the modes.
@@ -89,12 +76,12 @@ int make_devfs(const char* dev_path, const DevfsPlan& plan, const char** failed_
     return step_fail(failed_step, "mount(tmpfs)");
   UniqueFd dfd(::open(dev_path, O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (!dfd) return step_fail(failed_step, "open");
-  for (const Node& n : kNodes)
+  for (const DeviceNode& n : kDevfsNodes)
     if (int err = make_node(dfd.get(), n, failed_step)) return err;
   if (plan.fuse)
-    if (int err = make_node(dfd.get(), kFuse, failed_step)) return err;
+    if (int err = make_node(dfd.get(), kFuseNode, failed_step)) return err;
   if (plan.kvm)
-    if (int err = make_node(dfd.get(), kKvm, failed_step)) return err;
+    if (int err = make_node(dfd.get(), kKvmNode, failed_step)) return err;
   if (int err = make_fd_links(dfd.get(), plan.fdescfs, failed_step)) return err;
   return mount_pts_and_shm(dev_path, dfd.get(), plan, failed_step);
 }
@@ -103,35 +90,6 @@ int make_devfs(const char* dev_path, bool fdescfs, const char** failed_step) noe
   DevfsPlan plan;
   plan.fdescfs = fdescfs;
   return make_devfs(dev_path, plan, failed_step);
-}
-
-std::vector<std::string> device_cgroup_rules(const DevfsPlan& plan) {
-  std::vector<std::string> rules;
-  for (const Node& n : kNodes) rules.push_back(fmt::format("c {}:{} rwm", n.major, n.minor));
-  rules.push_back("c 5:2 rwm");     // /dev/pts/ptmx
-  rules.push_back("c 136:* rwm");   // the ptys of the jail's devpts
-  if (plan.fuse) rules.push_back(fmt::format("c {}:{} rwm", kFuse.major, kFuse.minor));
-  if (plan.kvm) rules.push_back(fmt::format("c {}:{} rwm", kKvm.major, kKvm.minor));
-  return rules;
-}
-
-Result<void> apply_device_cgroup(const std::string& rel, const DevfsPlan& plan) {
-  const Hierarchy* h = nullptr;
-  for (const auto& x : cgroup_layout().hierarchies)
-    for (const auto& c : x.controllers)
-      if (!x.v2 && c == "devices") h = &x;
-  if (!h) return fail("devices cgroup for {}: no v1 devices hierarchy is mounted", rel);
-  std::string dir = h->root + "/" + rel;
-  auto write = [&](const char* file, const std::string& text) -> Result<void> {
-    std::string path = dir + "/" + file;
-    UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
-    if (!fd) return sys_fail("open({})", path);
-    if (::write(fd.get(), text.data(), text.size()) < 0) return sys_fail("write({}, \"{}\")", path, text);
-    return {};
-  };
-  TRY(write("devices.deny", "a"));
-  for (const auto& r : device_cgroup_rules(plan)) TRY(write("devices.allow", r));
-  return {};
 }
 
 }  // namespace jails::kernel

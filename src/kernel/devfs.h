@@ -15,6 +15,18 @@
 
 namespace jails::kernel {
 
+struct DeviceNode {
+  const char* name;
+  unsigned major, minor;
+};
+
+// FreeBSD: devfsrules_jail unhides null, zero, crypto, random, urandom, ptyp*, ptmx, pts,
+// fd, stdin/out/err, tty. Linux's equivalents, with full (no FreeBSD twin, widely used).
+inline constexpr DeviceNode kDevfsNodes[] = {{"null", 1, 3},   {"zero", 1, 5},    {"full", 1, 7},
+                                             {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0}};
+inline constexpr DeviceNode kFuseNode = {"fuse", 10, 229};
+inline constexpr DeviceNode kKvmNode = {"kvm", 10, 232};
+
 struct DevfsPlan {
   bool fdescfs = false;  // mount.fdescfs: /dev/fd -> /proc/self/fd (else /dev/fd/{0,1,2} only)
   bool fuse = false;     // allow.mount.fusefs: /dev/fuse (c 10:229)
@@ -30,9 +42,13 @@ int make_devfs(const char* dev_path, bool fdescfs, const char** failed_step) noe
 // The device cgroup rules, in devices.allow syntax: "c 1:3 rwm", ...
 std::vector<std::string> device_cgroup_rules(const DevfsPlan& plan);
 
-// From the parent, on "<devices hierarchy>/<rel>" (rel = jail_cgroup(name)): "a" to
-// devices.deny, then each rule to devices.allow. Fails when no v1 devices hierarchy is
-// mounted (cgroup2 needs a BPF_CGROUP_DEVICE program instead; see docs/confinement.md).
+// From the parent, on rel = jail_cgroup(name) in every hierarchy that can hold device
+// rules: the v1 "devices" controller ("a" to devices.deny, then each rule to
+// devices.allow) and the cgroup2 mount (a BPF_CGROUP_DEVICE program allowing the same
+// list). Fails if neither exists or one of them fails. (device_cgroup.cc)
 Result<void> apply_device_cgroup(const std::string& rel, const DevfsPlan& plan);
+// The two halves, for tests and hosts with only one of them. dir: the cgroup directory.
+Result<void> apply_device_cgroup_v1(const std::string& dir, const DevfsPlan& plan);
+Result<void> attach_device_program(const std::string& dir, const DevfsPlan& plan);
 
 }  // namespace jails::kernel

@@ -14,6 +14,7 @@
 #include "kernel/caps.h"
 #include "kernel/cgroup.h"
 #include "kernel/confine.h"
+#include "harness.h"
 #include "sandbox.h"
 
 namespace jails::test {
@@ -21,14 +22,7 @@ namespace {
 
 using Expect = std::vector<std::pair<std::string, std::string>>;  // run in this order
 
-#define REQUIRE_ROOT()                                                        \
-  do {                                                                        \
-    if (!privileged()) {                                                      \
-      if (const char* ci = std::getenv("CI"); ci && std::string(ci) == "true") \
-        FAIL() << "privileged test needs root under CI=true";                 \
-      GTEST_SKIP() << "needs root";                                           \
-    }                                                                         \
-  } while (0)
+#define REQUIRE_ROOT() JAILS_REQUIRE_ROOT()
 
 kernel::ConfinePlan plan_for(kernel::ConfineOptions o) {
   auto p = kernel::plan_confinement(o);
@@ -193,12 +187,13 @@ TEST(ConfineDevfs, VmmAndFusefsAddTheirNodes) {
 // A v1 devices cgroup of our own, removed at the end.
 class DeviceCgroup {
  public:
-  DeviceCgroup() {
+  explicit DeviceCgroup(bool v2) {
     for (const auto& h : kernel::cgroup_layout().hierarchies)
       for (const auto& c : h.controllers)
-        if (!h.v2 && c == "devices") root_ = h.root;
+        if (!h.v2 && !v2 && c == "devices") root_ = h.root;
+    if (v2 && kernel::cgroup_layout().v2()) root_ = kernel::cgroup_layout().v2()->root;
     if (root_.empty()) return;
-    rel_ = "jail/t" + std::to_string(::getpid()) + "_confine_dev";
+    rel_ = "jail/t" + std::to_string(::getpid()) + (v2 ? "_confine_dev2" : "_confine_dev");
     std::filesystem::create_directories(root_ + "/" + rel_);
   }
   ~DeviceCgroup() {
@@ -212,20 +207,34 @@ class DeviceCgroup {
   std::string root_, rel_;
 };
 
-TEST(ConfineDevfs, DeviceCgroupRefusesNodesOutsideTheList) {
-  REQUIRE_ROOT();
-  DeviceCgroup cg;
-  if (!cg.ok()) GTEST_SKIP() << "no v1 devices hierarchy (cgroup2 device programs are not implemented)";
+// The same check for the v1 devices controller and for the cgroup2 BPF device program.
+void check_device_cgroup(bool v2) {
+  DeviceCgroup cg(v2);
+  if (!cg.ok()) {
+    if (in_ci()) FAIL() << "CI=true: no " << (v2 ? "cgroup2 mount" : "v1 devices hierarchy");
+    GTEST_SKIP() << "no " << (v2 ? "cgroup2 mount" : "v1 devices hierarchy");
+  }
   auto plan = plan_for({});
   // Without the rules a node made before confinement opens; with them it does not.
   ProbeOutput open = run_probe({"open_dev=tun"}, {.plan = &plan, .device_cgroup = cg.path(), .extra_tun_node = true});
   EXPECT_EQ(open.get("open_dev"), "ok") << open.text();
-  auto applied = kernel::apply_device_cgroup(cg.rel(), plan.devfs);
+  auto applied = v2 ? kernel::attach_device_program(cg.path(), plan.devfs)
+                    : kernel::apply_device_cgroup_v1(cg.path(), plan.devfs);
   ASSERT_TRUE(applied) << applied.error().what();
   ProbeOutput out = run_probe({"open_dev=tun", "open_dev=null", "pty"},
                               {.plan = &plan, .device_cgroup = cg.path(), .extra_tun_node = true});
   EXPECT_EQ(out.all("open_dev"), (std::vector<std::string>{"EPERM", "ok"})) << out.text();
   EXPECT_EQ(out.get("pty"), "ok") << out.text();
+}
+
+TEST(ConfineDevfs, DeviceCgroupV1RefusesNodesOutsideTheList) {
+  REQUIRE_ROOT();
+  check_device_cgroup(false);
+}
+
+TEST(ConfineDevfs, DeviceProgramOnCgroup2RefusesNodesOutsideTheList) {
+  REQUIRE_ROOT();
+  check_device_cgroup(true);
 }
 
 }  // namespace

@@ -38,8 +38,6 @@ std::string ProbeOutput::text() const {
   return s;
 }
 
-bool privileged() { return ::geteuid() == 0; }
-
 namespace {
 
 [[noreturn]] void die(const char* what) {

@@ -30,7 +30,4 @@ struct SandboxOptions {
 // Runs jail-probe with args in a fresh sandbox; the root is removed afterwards.
 ProbeOutput run_probe(const std::vector<std::string>& args, const SandboxOptions& opts);
 
-// Skips (or under CI=true fails) when not root.
-bool privileged();
-
 }  // namespace jails::test
