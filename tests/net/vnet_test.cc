@@ -1,0 +1,175 @@
+// VNET jails for real, inside a test namespace standing in for the host: veths on a test
+// bridge, a port redirection, vnet.interface, cleanup after a crash (privileged).
+#include <gtest/gtest.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "net/rdr.h"
+#include "net/rtnl.h"
+#include "netns_fixture.h"
+
+namespace jails::net::test {
+namespace {
+
+#define CHECK_OK(expr)                                              \
+  do {                                                              \
+    auto r_ = (expr);                                               \
+    if (!r_) return std::string(#expr ": ") + err(r_.error());      \
+  } while (0)
+
+// A new network namespace held by an fd only (what the jail's pid 1 would hold).
+int new_netns() {
+  int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+  unshare(CLONE_NEWNET);
+  int fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+  setns(self, CLONE_NEWNET);
+  close(self);
+  return fd;
+}
+
+// Runs f with this thread in netns fd (sockets made there stay there).
+template <class F>
+auto in_ns(int fd, F f) {
+  int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+  setns(fd, CLONE_NEWNET);
+  auto r = f();
+  setns(self, CLONE_NEWNET);
+  close(self);
+  return r;
+}
+
+NetPlan vnet_plan(const std::string& tag, const std::string& addr, const std::string& bridge,
+                  std::vector<std::string> rdr = {}) {
+  auto s = spec(unique(tag), {addr});
+  s.vnet = conf::NsMode::New;
+  set_param(s, "x.veth", {"true"});
+  set_param(s, "x.bridge", {bridge});
+  set_param(s, "x.bridge.addr", {"10.213.0.1/24"});
+  set_param(s, "x.nat", {"true"});
+  set_param(s, "x.rdr", std::move(rdr));
+  auto p = plan_network(s);
+  if (!p) ADD_FAILURE() << p.error().what();
+  return *p;
+}
+
+bool host_has_link(const std::string& name) {
+  auto nl = Rtnl::open();
+  auto i = nl->link_index(name);
+  return i && *i;
+}
+
+std::string mac_in(int ns, const std::string& ifname) {
+  return in_ns(ns, [&] {
+    ifreq ifr{};
+    std::snprintf(ifr.ifr_name, IFNAMSIZ, "%s", ifname.c_str());
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    int r = ioctl(s, SIOCGIFHWADDR, &ifr);
+    close(s);
+    std::array<uint8_t, 6> m;
+    std::memcpy(m.data(), ifr.ifr_hwaddr.sa_data, 6);
+    return r < 0 ? std::string("?") : mac_str(m);
+  });
+}
+
+TEST(Vnet, TwoJailsOnABridgeAndARedirection) {
+  EXPECT_EQ("", in_netns([]() -> std::string {
+    std::string bridge = unique("nbr");
+    int j1 = new_netns(), j2 = new_netns(), j3 = new_netns();
+    auto p1 = vnet_plan("v1", "10.213.0.2/24", bridge, {"tcp 8080 80"});
+    auto p2 = vnet_plan("v2", "10.213.0.3/24", bridge);
+    CHECK_OK(setup_vnet(j1, p1));
+    CHECK_OK(setup_vnet(j2, p2));
+    if (!p1.bridge_made || p2.bridge_made) return "the first jail should have made the bridge";
+    if (mac_in(j1, "eth0") != mac_str(derived_mac(p1.jail, 'j'))) return "jail MAC is not derived from its name";
+    int e = 0;
+    int srv = in_ns(j1, [&] { return bound_socket(AF_INET, SOCK_STREAM, "0.0.0.0", 80, &e); });
+    if (srv < 0) return "listen in jail 1";
+    // jail 2 -> jail 1 over the bridge
+    int c = in_ns(j2, [&] { return connected_socket(AF_INET, SOCK_STREAM, "10.213.0.2", 80, &e); });
+    if (c < 0) return fmt::format("jail 2 to jail 1: {}", strerror(e));
+    int a = accept4(srv, nullptr, nullptr, SOCK_CLOEXEC);
+    if (!peername(a).starts_with("10.213.0.3:")) return "jail 1 saw " + peername(a);
+    close(a), close(c);
+    // loopback is up in the jail
+    c = in_ns(j1, [&] { return connected_socket(AF_INET, SOCK_STREAM, "127.0.0.1", 80, &e); });
+    if (c < 0) return fmt::format("lo in jail 1: {}", strerror(e));
+    close(accept4(srv, nullptr, nullptr, SOCK_CLOEXEC)), close(c);
+    // the host reaches jail 1 through x.rdr = "tcp 8080 80"
+    c = connected_socket(AF_INET, SOCK_STREAM, "10.213.0.1", 8080, &e);
+    if (c < 0) return fmt::format("host to the redirected port: {}", strerror(e));
+    a = accept4(srv, nullptr, nullptr, SOCK_CLOEXEC);
+    if (a < 0) return "redirected connection not accepted in jail 1";
+    close(a), close(c), close(srv);
+    // a third jail asking for the same port: a clear error, nothing left behind
+    auto p3 = vnet_plan("v3", "10.213.0.4/24", bridge, {"tcp 8080 80"});
+    auto r = setup_vnet(j3, p3);
+    if (r) return "a port redirected twice was accepted";
+    if (err(r.error()).find("is already redirected to jail " + p1.jail) == std::string::npos)
+      return "unclear error: " + err(r.error());
+    if (host_has_link(p3.veth_host)) return "the failed jail left its veth";
+    CHECK_OK(teardown_vnet(j1, p1));  // the bridge still has jail 2: it stays
+    if (!host_has_link(bridge)) return "bridge removed while jail 2 uses it";
+    CHECK_OK(teardown_vnet(j2, p2));
+    for (const auto& n : {p1.veth_host, p2.veth_host, bridge})
+      if (host_has_link(n)) return "left behind: " + n;
+    auto rules = nft_list_rules();
+    CHECK_OK(rules);
+    if (!rules->empty()) return "nft rules left behind";
+    close(j1), close(j2), close(j3);
+    return "";
+  }));
+}
+
+TEST(Vnet, InterfaceMovedInAndBack) {
+  EXPECT_EQ("", in_netns([]() -> std::string {
+    std::string x0 = unique("nx0"), x1 = unique("nx1");
+    int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+    auto nl = Rtnl::open();
+    CHECK_OK(nl->add_veth(x0, derived_mac(x0, 0), x1, derived_mac(x1, 0), self));
+    int j = new_netns();
+    auto s = spec(unique("vi"), {});
+    s.vnet = conf::NsMode::New;
+    s.vnet_interface = {x1};
+    auto p = plan_network(s);
+    CHECK_OK(p);
+    CHECK_OK(setup_vnet(j, *p));
+    if (host_has_link(x1)) return x1 + " still on the host";
+    if (!in_ns(j, [&] { return host_has_link(x1); })) return x1 + " not in the jail";
+    CHECK_OK(teardown_vnet(j, *p));
+    if (!host_has_link(x1)) return x1 + " not returned";
+    // a missing vnet.interface: error, and nothing moved
+    s.vnet_interface = {x1, "nosuch0"};
+    p = plan_network(s);
+    auto r = setup_vnet(j, *p);
+    if (r || err(r.error()).find("vnet.interface: interface \"nosuch0\" does not exist") == std::string::npos)
+      return "expected a vnet.interface error, got: " + (r ? std::string("success") : err(r.error()));
+    if (!host_has_link(x1)) return x1 + " not returned after the failure";
+    CHECK_OK(nl->link_delete(*nl->link_index(x0).value(), x0));
+    close(j), close(self);
+    return "";
+  }));
+}
+
+TEST(Vnet, CleanupAfterACrash) {
+  EXPECT_EQ("", in_netns([]() -> std::string {
+    std::string bridge = unique("nbc");
+    int j = new_netns();
+    auto p = vnet_plan("vc", "10.213.0.2/24", bridge, {"tcp 8081 80"});
+    CHECK_OK(setup_vnet(j, p));
+    nlohmann::json state = nlohmann::json::parse(undo_state(p).dump());  // through the record
+    close(j);  // the jail's pid 1 died: its namespace goes, nobody ran teardown
+    CHECK_OK(cleanup(state));
+    for (const auto& n : {p.veth_host, bridge})
+      if (host_has_link(n)) return "left behind: " + n;
+    auto rules = nft_list_rules();
+    CHECK_OK(rules);
+    return rules->empty() ? "" : "nft rules left behind";
+  }));
+}
+
+}  // namespace
+}  // namespace jails::net::test
