@@ -70,6 +70,7 @@ TestCgroup::TestCgroup(const std::string& tag)
 
 TestCgroup::~TestCgroup() {
   if (fd_ >= 0) close(fd_);
+  leave();  // a test that failed half-way may still be inside
   // The children that were in it have been waited for; rmdir removes the programs too.
   for (int i = 0; i < 50 && rmdir(path_.c_str()) < 0 && errno == EBUSY; i++)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
