@@ -102,6 +102,21 @@ Result<std::optional<IpAddr>> router(const conf::JailSpec& spec, const char* nam
   return std::nullopt;
 }
 
+// x.veth.addr: "[IF|]ADDR/PREFIX", IPv4 and IPv6 in one list, IF inside the jail.
+Result<void> vnet_addresses(const conf::JailSpec& spec, NetPlan& plan) {
+  auto* list = values(spec, "x.veth.addr");
+  if (!list) return {};
+  std::vector<std::string> v4, v6;
+  for (const auto& text : *list) {
+    auto e = parse_addr_element(text, 0);
+    if (!e) return std::unexpected(std::move(e).error().context("x.veth.addr"));
+    (e->addr.v4() ? v4 : v6).push_back(text);
+  }
+  plan.ip4_addrs = TRY(addresses(v4, AF_INET, "", "x.veth.addr"));
+  plan.ip6_addrs = TRY(addresses(v6, AF_INET6, "", "x.veth.addr"));
+  return {};
+}
+
 Result<void> plan_extensions(const conf::JailSpec& spec, NetPlan& plan) {
   plan.veth = TRY(boolean(spec, "x.veth"));
   plan.bridge = first(spec, "x.bridge");
@@ -122,22 +137,26 @@ Result<void> plan_extensions(const conf::JailSpec& spec, NetPlan& plan) {
       plan.rdr.push_back(*r);
     }
   bool any = plan.veth || !plan.bridge.empty() || plan.nat || !plan.rdr.empty() ||
-             !plan.bridge_addrs.empty();
+             !plan.bridge_addrs.empty() || values(spec, "x.veth.addr");
   if (any && !plan.vnet)
-    return fail("x.veth, x.bridge, x.nat and x.rdr need vnet = new (a shared-stack jail uses "
-                "host addresses directly)");
+    return fail("x.veth, x.veth.addr, x.bridge, x.nat and x.rdr need vnet = new (a shared-stack "
+                "jail uses host addresses directly)");
   if (!plan.veth && (!plan.bridge.empty() || plan.nat || !plan.rdr.empty()))
     return fail("x.bridge, x.nat and x.rdr need x.veth (they act on the jail's veth pair)");
   if (!plan.bridge.empty() && (plan.bridge.size() > 15 || plan.bridge.find('/') != std::string::npos))
     return fail("x.bridge: \"{}\" is not a valid interface name", plan.bridge);
+  for (const auto* list : {&plan.ip4_addrs, &plan.ip6_addrs})
+    for (const auto& j : *list)
+      if (plan.vnet && !plan.veth && j.ifname.empty())
+        return fail("x.veth.addr: {} names no interface (IF|ADDR) and there is no x.veth", j.addr.str());
   if (!plan.bridge_addrs.empty() && plan.bridge.empty())
     return fail("x.bridge.addr: set but x.bridge is not");
   for (const auto& r : plan.rdr) {
     bool v4 = !r.host || r.host->v4();
     if (plan.ip4_addrs.empty() && (r.host && v4))
-      return fail("x.rdr: \"{}\": the jail has no ip4.addr to redirect to", r.text);
+      return fail("x.rdr: \"{}\": the jail has no IPv4 x.veth.addr to redirect to", r.text);
     if (plan.ip6_addrs.empty() && r.host && !v4)
-      return fail("x.rdr: \"{}\": the jail has no ip6.addr to redirect to", r.text);
+      return fail("x.rdr: \"{}\": the jail has no IPv6 x.veth.addr to redirect to", r.text);
     if (!r.host && plan.ip4_addrs.empty() && plan.ip6_addrs.empty())
       return fail("x.rdr: \"{}\": the jail has no address to redirect to", r.text);
   }
@@ -163,8 +182,17 @@ Result<NetPlan> plan_network(const conf::JailSpec& spec) {
   if (spec.interface.size() > 15) return fail("interface: \"{}\" is too long", spec.interface);
   plan.ip4_addrs = TRY(addresses(spec.ip4_addr, AF_INET, spec.interface, "ip4.addr"));
   plan.ip6_addrs = TRY(addresses(spec.ip6_addr, AF_INET6, spec.interface, "ip6.addr"));
-  TRY(check_mode(plan.ip4, plan.ip4_addrs, "ip4"));
-  TRY(check_mode(plan.ip6, plan.ip6_addrs, "ip6"));
+  if (plan.vnet) {
+    // FreeBSD: "vnet jails cannot have IP address restrictions"; the addresses of the
+    // jail's own interfaces come from x.veth.addr instead.
+    if (!plan.ip4_addrs.empty() || !plan.ip6_addrs.empty())
+      return fail("{}: vnet jails cannot have IP address restrictions (use x.veth.addr)",
+                  plan.ip4_addrs.empty() ? "ip6.addr" : "ip4.addr");
+    TRY(vnet_addresses(spec, plan));
+  } else {
+    TRY(check_mode(plan.ip4, plan.ip4_addrs, "ip4"));
+    TRY(check_mode(plan.ip6, plan.ip6_addrs, "ip6"));
+  }
   for (const auto& i : spec.vnet_interface) {
     if (!plan.vnet) return fail("vnet.interface: \"{}\" given but vnet is not new", i);
     if (i.empty() || i.size() > 15) return fail("vnet.interface: \"{}\" is not an interface name", i);

@@ -74,6 +74,12 @@ TEST(Plan, BadInputNamesTheParameter) {
       {[](auto& s) { s.ip6_addr = {"::2"}; s.ip6 = conf::NsMode::Inherit; }, "ip6.addr: addresses given but ip6 = inherit"},
       {[](auto& s) { s.vnet_interface = {"eth1"}; }, "vnet.interface: \"eth1\" given but vnet is not new"},
       {[](auto& s) { set_param(s, "x.veth", {"true"}); }, "need vnet = new"},
+      {[](auto& s) { s.vnet = conf::NsMode::New; s.ip4_addr = {"10.0.0.2"}; },
+       "ip4.addr: vnet jails cannot have IP address restrictions (use x.veth.addr)"},
+      {[](auto& s) { s.vnet = conf::NsMode::New; set_param(s, "x.veth.addr", {"10.0.0.2/24"}); },
+       "x.veth.addr: 10.0.0.2 names no interface (IF|ADDR) and there is no x.veth"},
+      {[](auto& s) { s.vnet = conf::NsMode::New; set_param(s, "x.veth", {"true"}); set_param(s, "x.veth.addr", {"10.0.0/24"}); },
+       "x.veth.addr: \"10.0.0\" is not an IP address"},
       {[](auto& s) { s.vnet = conf::NsMode::New; set_param(s, "x.bridge", {"br0"}); }, "need x.veth"},
       {[](auto& s) { s.vnet = conf::NsMode::New; set_param(s, "x.veth", {"maybe"}); }, "x.veth: unknown boolean value \"maybe\""},
       {[](auto& s) { s.vnet = conf::NsMode::New; set_param(s, "x.veth", {"true"}); set_param(s, "x.rdr", {"icmp 8080"}); },
@@ -92,8 +98,9 @@ TEST(Plan, BadInputNamesTheParameter) {
 }
 
 TEST(Plan, VnetExtensions) {
-  auto s = spec("web", {"10.99.0.2/24"});
+  auto s = spec("web", {});
   s.vnet = conf::NsMode::New;
+  set_param(s, "x.veth.addr", {"10.99.0.2/24"});
   set_param(s, "x.veth", {"true"});
   set_param(s, "x.bridge", {"jbr0"});
   set_param(s, "x.bridge.addr", {"10.99.0.1/24", "fd99::1/64"});
@@ -113,7 +120,9 @@ TEST(Plan, VnetExtensions) {
   p = plan_network(s);
   ASSERT_TRUE(p);
   EXPECT_LE(p->veth_host.size(), 15u);
-  EXPECT_NE(p->veth_host, plan_network(spec("a-rather-long-jail-other", {}))->veth_host);
+  auto other = s;
+  other.name = "a-rather-long-jail-other";
+  EXPECT_NE(p->veth_host, plan_network(other)->veth_host);
 }
 
 TEST(Plan, AddressUsedByAnotherJail) {

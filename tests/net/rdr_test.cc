@@ -27,8 +27,9 @@ TEST(Rdr, Grammar) {
 }
 
 NetPlan vnet_plan(const std::string& name, std::vector<std::string> rdr, bool nat) {
-  auto s = spec(name, {"10.99.0.2/24"}, {"fd99::2/64"});
+  auto s = spec(name, {});
   s.vnet = conf::NsMode::New;
+  set_param(s, "x.veth.addr", {"10.99.0.2/24", "fd99::2/64"});
   set_param(s, "x.veth", {"true"});
   set_param(s, "x.bridge", {"jbr0"});
   set_param(s, "x.rdr", std::move(rdr));

@@ -44,8 +44,10 @@ auto in_ns(int fd, F f) {
 
 NetPlan vnet_plan(const std::string& tag, const std::string& addr, const std::string& bridge,
                   std::vector<std::string> rdr = {}) {
-  auto s = spec(unique(tag), {addr});
+  auto s = spec(unique(tag), {});
   s.vnet = conf::NsMode::New;
+  s.ip4 = s.ip6 = conf::NsMode::Inherit;  // as conf/ resolves a vnet jail
+  set_param(s, "x.veth.addr", {addr});
   set_param(s, "x.veth", {"true"});
   set_param(s, "x.bridge", {bridge});
   set_param(s, "x.bridge.addr", {"10.213.0.1/24"});
