@@ -153,9 +153,15 @@ ProbeOutput run_probe(const std::vector<std::string>& args, const SandboxOptions
   char buf[4096];
   for (ssize_t n; (n = ::read(pipefd[0], buf, sizeof buf)) > 0;) text.append(buf, n);
   ::close(pipefd[0]);
-  ProbeOutput out;
-  ::waitpid(pid, &out.status, 0);
+  int status = -1;
+  ::waitpid(pid, &status, 0);
   fs::remove_all(root);
+  return parse_probe(text, status);
+}
+
+ProbeOutput parse_probe(const std::string& text, int status) {
+  ProbeOutput out;
+  out.status = status;
   size_t start = 0;
   while (start < text.size()) {
     size_t end = text.find('\n', start);
@@ -166,6 +172,25 @@ ProbeOutput run_probe(const std::vector<std::string>& args, const SandboxOptions
     start = end + 1;
   }
   return out;
+}
+
+std::vector<std::pair<std::string, std::string>> default_denials(pid_t host_pid) {
+  std::string pid = std::to_string(host_pid);
+  return {
+      {"mount_tmpfs", "EPERM"},     {"raw_socket", "EPERM"},      {"packet_socket", "EPERM"},
+      {"vsock_socket", "EPERM"},    {"settime", "EPERM"},         {"adjtime", "EPERM"},
+      {"mknod", "EPERM"},           {"write_proc_sys", "EROFS"},  {"write_sys", "EROFS"},
+      {"kill_pid=" + pid, "ESRCH"}, {"ptrace_pid=" + pid, "ESRCH"},
+      {"keyctl", "EPERM"},          {"bpf", "EPERM"},             {"perf_event_open", "EPERM"},
+      {"setrlimit_raise", "EPERM"}, {"module_load", "EPERM"},     {"reboot", "EPERM"},
+      {"kexec", "EPERM"},           {"swapon", "EPERM"},          {"msgget", "ENOSYS"},
+      {"semget", "ENOSYS"},         {"shmget", "ENOSYS"},         {"chflags", "EPERM"},
+      {"mlock", "EPERM"},           {"syslog", "EPERM"},          {"tiocsti", "EPERM"},
+      {"setns", "EPERM"},           {"unshare_net", "EPERM"},     {"unshare_user", "EPERM"},
+      {"unshare_mnt", "EPERM"},     {"clone_newns", "EPERM"},     {"clone3", "ENOSYS"},
+      {"io_uring", "EPERM"},        {"userfaultfd", "EPERM"},     {"open_by_handle", "EPERM"},
+      {"ioprio_rt", "EPERM"},       {"kind=/proc/kmsg", "char 1:3"},
+  };
 }
 
 }  // namespace jails::test

@@ -4,6 +4,8 @@
 // pivot_root), apply a ConfinePlan and run jail-probe inside.
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,6 +28,13 @@ struct SandboxOptions {
   std::string device_cgroup;                  // "" or a v1 devices cgroup to run in
   bool extra_tun_node = false;                // mknod dev/tun (c 10:200) before confining
 };
+
+// Parses jail-probe's key=value lines.
+ProbeOutput parse_probe(const std::string& text, int status);
+
+// Every default denial of issue 2 as probe arguments and the answer a default jail gives.
+// host_pid: a process outside the jail (kill/ptrace must not find it).
+std::vector<std::pair<std::string, std::string>> default_denials(pid_t host_pid);
 
 // Runs jail-probe with args in a fresh sandbox; the root is removed afterwards.
 ProbeOutput run_probe(const std::vector<std::string>& args, const SandboxOptions& opts);
