@@ -54,6 +54,10 @@ Result<std::vector<sock_filter>> build_seccomp_filter(const SeccompPolicy& polic
   // is not needed, and it must stay off: su and other setuid programs work in a jail.
   if (int rc = seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_NNP, 0); rc < 0)
     return errno_fail(-rc, "seccomp_attr_set(CTL_NNP, 0)");
+  // Every syscall of the jail runs through the filter: a binary tree on the syscall
+  // number instead of a linear list.
+  if (int rc = seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_OPTIMIZE, 2); rc < 0)
+    return errno_fail(-rc, "seccomp_attr_set(CTL_OPTIMIZE, 2)");
   for (const SyscallRule& r : seccomp_rules(policy)) TRY(add(ctx.get(), r));
   return export_bpf(ctx.get());
 }

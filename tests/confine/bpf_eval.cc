@@ -46,9 +46,12 @@ bool jump_taken(uint16_t op, uint32_t a, uint32_t v) {
 
 }  // namespace
 
-uint32_t bpf_run(const std::vector<sock_filter>& prog, const seccomp_data& data) {
+namespace {
+
+uint32_t run(const std::vector<sock_filter>& prog, const seccomp_data& data, int* steps) {
   uint32_t a = 0, x = 0, mem[BPF_MEMWORDS] = {};
   for (size_t pc = 0; pc < prog.size(); ++pc) {
+    ++*steps;
     const sock_filter& i = prog[pc];
     uint32_t src = BPF_SRC(i.code) == BPF_X ? x : i.k;
     switch (BPF_CLASS(i.code)) {
@@ -80,6 +83,19 @@ uint32_t bpf_run(const std::vector<sock_filter>& prog, const seccomp_data& data)
     }
   }
   throw std::runtime_error("bpf: program ran off its end");
+}
+
+}  // namespace
+
+uint32_t bpf_run(const std::vector<sock_filter>& prog, const seccomp_data& data) {
+  int steps = 0;
+  return run(prog, data, &steps);
+}
+
+int bpf_steps(const std::vector<sock_filter>& prog, const seccomp_data& data) {
+  int steps = 0;
+  run(prog, data, &steps);
+  return steps;
 }
 
 seccomp_data seccomp_call(int nr, std::initializer_list<uint64_t> args) {

@@ -14,6 +14,9 @@ namespace jails::test {
 // The SECCOMP_RET_* value the program returns for `data` (e.g. SECCOMP_RET_ERRNO | EPERM).
 uint32_t bpf_run(const std::vector<sock_filter>& prog, const seccomp_data& data);
 
+// How many instructions the program executes for `data` (the cost of one syscall).
+int bpf_steps(const std::vector<sock_filter>& prog, const seccomp_data& data);
+
 // Builds seccomp_data for the native architecture: seccomp_call(nr, {a0, a1, ...}).
 seccomp_data seccomp_call(int nr, std::initializer_list<uint64_t> args = {});
 

@@ -123,6 +123,14 @@ TEST(ConfineFilter, ArgumentPatterns) {
   });
 }
 
+// Every syscall runs the filter: the common ones must take a short path.
+TEST(ConfineFilter, CommonCallsTakeAShortPath) {
+  auto plan = plan_for({});
+  EXPECT_LT(plan.filter.size(), 1000u);
+  for (int nr : {SYS_read, SYS_write, SYS_openat, SYS_close, SYS_mmap, SYS_futex})
+    EXPECT_LT(test::bpf_steps(plan.filter, seccomp_call(nr)), 40) << nr;
+}
+
 TEST(ConfineFilter, OtherArchitecturesAreKilled) {
   auto plan = plan_for({});
   seccomp_data d = seccomp_call(SYS_getpid);
