@@ -73,7 +73,9 @@ int cap_last_cap() {
 int drop_capabilities(uint64_t keep, int last_cap, const char** failed_step) noexcept {
   // Bounding set first: dropping from it needs CAP_SETPCAP, which capset may remove.
   for (int cap = 0; cap <= last_cap; ++cap) {
-    if (keep & cap_bit(cap)) continue;
+    // Already gone (a process confined before, e.g. jexec from inside): nothing to drop,
+    // and PR_CAPBSET_DROP would fail without CAP_SETPCAP.
+    if ((keep & cap_bit(cap)) || ::prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 0) continue;
     if (::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
       *failed_step = "prctl(PR_CAPBSET_DROP)";
       return errno;

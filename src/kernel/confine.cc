@@ -37,6 +37,8 @@ bool mount_allowed(const ConfineOptions& o) {
   return false;
 }
 
+bool hostname_allowed(const ConfineOptions& o) { return o.uts_namespace && allowed(o, "allow.set_hostname"); }
+
 // Switches Linux cannot grant without giving far more (same reasons as conf's table).
 struct Refused {
   const char* name;
@@ -61,7 +63,7 @@ uint64_t jail_capabilities(const ConfineOptions& o) {
   uint64_t caps = kBase;
   // Linux: sethostname(2) checks CAP_SYS_ADMIN; without a user namespace there is no
   // narrower capability. The seccomp filter takes back what else it grants.
-  if (allowed(o, "allow.set_hostname") || mount_allowed(o)) caps |= cap_bit(CAP_SYS_ADMIN);
+  if (hostname_allowed(o) || mount_allowed(o)) caps |= cap_bit(CAP_SYS_ADMIN);
   if (allowed(o, "allow.reserved_ports")) caps |= cap_bit(CAP_NET_BIND_SERVICE);
   if (allowed(o, "allow.raw_sockets")) caps |= cap_bit(CAP_NET_RAW);
   if (allowed(o, "allow.chflags")) caps |= cap_bit(CAP_LINUX_IMMUTABLE);
@@ -75,7 +77,7 @@ uint64_t jail_capabilities(const ConfineOptions& o) {
 SeccompPolicy jail_seccomp_policy(const ConfineOptions& o) {
   SeccompPolicy p;
   p.mount = mount_allowed(o);
-  p.set_hostname = allowed(o, "allow.set_hostname");
+  p.set_hostname = hostname_allowed(o);
   p.settime = allowed(o, "allow.settime");
   p.read_msgbuf = allowed(o, "allow.read_msgbuf");
   p.socket_af = allowed(o, "allow.socket_af");

@@ -33,6 +33,10 @@ struct ConfineOptions {
   bool sysvmsg_disabled = true, sysvsem_disabled = true, sysvshm_disabled = true;
   int enforce_statfs = 2;     // FreeBSD: allow.mount works only below 2
   bool fdescfs = false;       // mount.fdescfs
+  // host = new: the jail has its own UTS namespace. With host = inherit, sethostname would
+  // rename the host (FreeBSD does walk up to the parent there); here allow.set_hostname
+  // touches only the jail's own name, so without one it is refused.
+  bool uts_namespace = true;
   bool user_namespace = false;  // reserved for the user-namespace issue
 };
 

@@ -90,6 +90,7 @@ void ioctl_rules(Rules& out) {
   cmd('f', 45);  // EXT4_IOC_SETFSUUID
   cmd('T', TIOCSTI & 0xff);   // type into another terminal
   cmd('T', TIOCCONS & 0xff);  // redirect the host console
+  cmd('T', TIOCLINUX & 0xff); // paste into a host VT (jexec from a console)
 }
 
 // FreeBSD: sockets of families other than these need allow.socket_af. Upper 32 bits set

@@ -104,6 +104,8 @@ TEST(ConfineFilter, ArgumentPatterns) {
       {"ioctl TCGETS", SYS_ioctl, {0, TCGETS}, "allow"},
       {"ioctl TIOCSTI", SYS_ioctl, {0, TIOCSTI}, "EPERM"},
       {"ioctl TIOCCONS", SYS_ioctl, {0, TIOCCONS}, "EPERM"},
+      {"ioctl TIOCLINUX", SYS_ioctl, {0, TIOCLINUX}, "EPERM"},
+      {"ioctl TIOCGWINSZ", SYS_ioctl, {0, TIOCGWINSZ}, "allow"},
       {"ioprio_set RT", SYS_ioprio_set, {1, 0, (1 << 13) | 4}, "EPERM"},
       {"ioprio_set BE", SYS_ioprio_set, {1, 0, (2 << 13) | 4}, "allow"},
       {"socket INET", SYS_socket, {AF_INET}, "allow"},

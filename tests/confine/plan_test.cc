@@ -65,6 +65,15 @@ TEST(ConfinePlan, SwitchingOffDefaultsRemovesTheirCapabilities) {
   EXPECT_EQ(jail_capabilities(with({{"allow.suser", false}, {"allow.raw_sockets", true}})), 0u);
 }
 
+TEST(ConfinePlan, HostnameOnlyInTheJailsOwnUtsNamespace) {
+  ConfineOptions o;
+  o.uts_namespace = false;
+  EXPECT_FALSE(jail_capabilities(o) & cap_bit(CAP_SYS_ADMIN));
+  EXPECT_FALSE(jail_seccomp_policy(o).set_hostname);
+  o.uts_namespace = true;
+  EXPECT_TRUE(jail_seccomp_policy(o).set_hostname);
+}
+
 TEST(ConfinePlan, MountNeedsATypeAndEnforceStatfsBelowTwo) {
   auto o = with({{"allow.set_hostname", false}, {"allow.mount", true}, {"allow.mount.tmpfs", true}});
   EXPECT_FALSE(jail_seccomp_policy(o).mount);  // enforce_statfs = 2
