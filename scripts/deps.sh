@@ -5,5 +5,5 @@ apt-get install -y --no-install-recommends \
   libseccomp-dev nlohmann-json3-dev libfmt-dev busybox-static libbtrfsutil-dev btrfs-progs \
   libarchive-dev libnl-route-3-dev libmnl-dev libcap-dev runc bubblewrap libzstd-dev zstd \
   hyperfine googletest \
-  libnftables-dev \
+  libnftables-dev nginx-light wrk iperf3 \
   qemu-system-x86 linux-image-amd64 cpio
