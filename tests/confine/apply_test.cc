@@ -83,6 +83,20 @@ TEST(ConfineApply, CapabilitySetsAndFilterAreInPlace) {
   EXPECT_EQ(out.get("NoNewPrivs"), "0") << "setuid programs must keep working";
 }
 
+// FreeBSD: su works in a jail. Here that needs the filter without NO_NEW_PRIVS and the
+// bounding set as the ceiling: a setuid-root program run by nobody gets the jail's set.
+TEST(ConfineApply, SetuidProgramsGetTheJailsCapabilities) {
+  REQUIRE_ROOT();
+  auto plan = plan_for({});
+  ProbeOutput out = run_probe({"ids", "caps", "sethostname=su"}, {.plan = &plan, .setuid_probe_as = 65534});
+  ASSERT_EQ(out.status, 0) << out.text();
+  EXPECT_EQ(out.get("uid"), "65534");
+  EXPECT_EQ(out.get("euid"), "0");
+  EXPECT_EQ(std::stoull(out.get("CapBnd"), nullptr, 16), plan.keep_caps);
+  EXPECT_EQ(std::stoull(out.get("CapEff"), nullptr, 16), plan.keep_caps);
+  EXPECT_EQ(out.get("sethostname"), "ok");
+}
+
 // Without the confinement the same probe in the same sandbox may do each of these: the
 // denials above are the confinement's, not the sandbox's.
 TEST(ConfineApply, UnconfinedBaselineCanDoIt) {

@@ -113,6 +113,8 @@ void join_cgroup(int procs_fd) {
       die(step);
     }
   }
+  if (o.setuid_probe_as >= 0)
+    must(::setgid(o.setuid_probe_as) == 0 && ::setuid(o.setuid_probe_as) == 0, "setuid(unprivileged)");
   ::execv(probe, argv.data());
   die("execv /probe");
 }
@@ -130,19 +132,20 @@ void join_cgroup(int procs_fd) {
   ::_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 }
 
-std::string make_root() {
+std::string make_root(const SandboxOptions& o) {
   std::string tmpl = "/tmp/t" + std::to_string(::getpid()) + "_confine_XXXXXX";
   must(::mkdtemp(tmpl.data()) != nullptr, "mkdtemp");
   for (const char* d : {"/dev", "/proc", "/sys", "/tmp"}) fs::create_directory(tmpl + d);
   fs::copy_file(JAIL_PROBE_PATH, tmpl + "/probe");
   fs::permissions(tmpl, fs::perms(0755));
+  if (o.setuid_probe_as >= 0) must(::chmod((tmpl + "/probe").c_str(), 04755) == 0, "chmod u+s probe");
   return tmpl;
 }
 
 }  // namespace
 
 ProbeOutput run_probe(const std::vector<std::string>& args, const SandboxOptions& opts) {
-  std::string root = make_root();
+  std::string root = make_root(opts);
   int pipefd[2];
   must(::pipe2(pipefd, O_CLOEXEC) == 0, "pipe");
   std::fflush(nullptr);

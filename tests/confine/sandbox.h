@@ -27,6 +27,7 @@ struct SandboxOptions {
   kernel::DevfsPlan devfs;                    // used when plan is null
   std::string device_cgroup;                  // "" or a v1 devices cgroup to run in
   bool extra_tun_node = false;                // mknod dev/tun (c 10:200) before confining
+  int setuid_probe_as = -1;                   // >= 0: /probe is setuid root, run by this uid
 };
 
 // Parses jail-probe's key=value lines.
