@@ -2,6 +2,7 @@
 // pid, UTS, IPC, cgroup namespaces, pivot_root) under apply_confinement(), and reports
 // what it may do. The unconfined baseline shows each denial comes from the confinement.
 #include <gtest/gtest.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -167,6 +168,28 @@ TEST(ConfineDevfs, MinimalDevWithItsOwnDevpts) {
     EXPECT_NE(std::find(mounts.begin(), mounts.end(), m), mounts.end()) << m << "\n" << out.text();
   EXPECT_EQ(out.get("pty"), "ok");
   EXPECT_EQ(out.get("open_dev"), "ok");
+}
+
+// A failure names its step, for the parent's message ("mount.devfs(mount(tmpfs)): ...").
+TEST(ConfineDevfs, FailureNamesTheStep) {
+  REQUIRE_ROOT();
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    const char* step = "";
+    int err = ::unshare(CLONE_NEWNS) == 0 ? kernel::make_devfs("/nonexistent-confine-dev", kernel::DevfsPlan{}, &step) : -1;
+    char buf[128];
+    int n = std::snprintf(buf, sizeof buf, "%d %s", err, step);
+    (void)!::write(fds[1], buf, n);
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  char buf[128] = {};
+  (void)!::read(fds[0], buf, sizeof buf - 1);
+  ::close(fds[0]);
+  ::waitpid(pid, nullptr, 0);
+  EXPECT_EQ(std::string(buf), std::to_string(ENOENT) + " mount(tmpfs)");
 }
 
 TEST(ConfineDevfs, VmmAndFusefsAddTheirNodes) {
