@@ -64,11 +64,26 @@ Result<Rule> parse_filter(std::string_view text) {
   return f;
 }
 
+// Rules files of jails that ended without `jail -r` (or before the lifecycle called
+// forget_jail) are leftovers: the next rctl command that lists them removes them.
+std::vector<std::string> live_jails_with_rules() {
+  std::vector<std::string> out;
+  for (const auto& name : jails_with_rules()) {
+    auto rec = jail::find_record(name);
+    if (rec && *rec && ((*rec)->state == "creating" || jail::init_alive(**rec))) out.push_back(name);
+    else if (rec && !*rec) forget_jail(name);
+  }
+  return out;
+}
+
 // The jails a filter can touch: the one it names, or all with rules.
 Result<std::vector<std::string>> filter_jails(Rule& f) {
-  if (f.id.empty()) return jails_with_rules();
+  if (f.id.empty()) return live_jails_with_rules();
   auto rec = TRY(jail::find_record(f.id));
-  if (!rec) return std::vector<std::string>{};
+  if (!rec) {
+    forget_jail(f.id);  // a leftover of a jail that is gone, if any
+    return std::vector<std::string>{};
+  }
   f.id = rec->name;
   return std::vector<std::string>{rec->name};
 }
@@ -137,6 +152,8 @@ Result<std::vector<UsageLine>> usage(std::string_view text, std::chrono::millise
 }
 
 Result<void> apply_config_rules(const std::string& name, int jid) {
+  // A new jail starts clean: rules left by an earlier jail of this name are stale.
+  forget_jail(name);
   std::string path = config_path();
   auto text = read_file(path);
   if (!text) {

@@ -7,12 +7,14 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <thread>
 
 #include <gtest/gtest.h>
 
+#include "base/text.h"
 #include "jail/record.h"
 #include "kernel/cgroup.h"
 #include "rctl/rctl.h"
@@ -33,6 +35,18 @@ void use_private_state_dir() {
   dir = ::mkdtemp(tmpl);
   ::setenv("JAIL_STATE_DIR", dir.c_str(), 1);
   std::atexit([] { std::filesystem::remove_all(dir); });
+}
+
+CmdResult run(const std::string& command) {
+  // Files, not a pipe: a jail's pid 1 started by the command may keep the command's
+  // stdout open for as long as the jail lives.
+  std::string base = "/tmp/rctl-run-" + std::to_string(::getpid());
+  int st = std::system((command + " </dev/null >" + base + ".out 2>" + base + ".err").c_str());
+  CmdResult r{WIFEXITED(st) ? WEXITSTATUS(st) : -1, read_file(base + ".out").value_or(""),
+              read_file(base + ".err").value_or("")};
+  std::remove((base + ".out").c_str());
+  std::remove((base + ".err").c_str());
+  return r;
 }
 
 namespace {

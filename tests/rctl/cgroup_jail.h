@@ -18,6 +18,13 @@ bool privileged_or_skip();
 // Points JAIL_STATE_DIR at a fresh temporary directory for this test binary.
 void use_private_state_dir();
 
+// Runs a shell command; its exit status, stdout and stderr.
+struct CmdResult {
+  int status;
+  std::string out, err;
+};
+CmdResult run(const std::string& command);
+
 class CgroupJail {
  public:
   explicit CgroupJail(const std::string& tag, bool new_ipc = false);

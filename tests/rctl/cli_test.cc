@@ -12,31 +12,7 @@
 namespace jails::rctl::test {
 namespace {
 
-struct Run {
-  int status;
-  std::string out, err;
-};
-
-Run rctl(const std::string& args) {
-  std::string errfile = "/tmp/rctl-cli-" + std::to_string(::getpid()) + ".err";
-  std::string cmd = std::string(RCTL_BIN) + " " + args + " 2>" + errfile;
-  Run r{-1, "", ""};
-  if (FILE* p = ::popen(cmd.c_str(), "r")) {
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-    int st = ::pclose(p);
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  }
-  if (FILE* e = std::fopen(errfile.c_str(), "r")) {
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, e)) > 0) r.err.append(buf, n);
-    std::fclose(e);
-  }
-  std::remove(errfile.c_str());
-  return r;
-}
+CmdResult rctl(const std::string& args) { return run(std::string(RCTL_BIN) + " " + args); }
 
 TEST(RctlCli, AddListHumanRemove) {
   if (!privileged_or_skip()) GTEST_SKIP() << "needs root";
