@@ -46,10 +46,12 @@ class CopyStore final : public CatalogStore {
     TRY(dataset(snap, "snapshot"));
     if (cat().snapshots.contains(snap.full()))
       return fail("cannot create snapshot '{}': dataset already exists", snap.full());
-    std::string tmp = root_.new_tmp(), id = root_.new_id();
-    TRY(copy_object(mountpoint(snap), tmp, true));
+    // Made in place under obj/: unreferenced until the commit, so garbage if we die
+    // first. (Not via tmp/: btrfs cannot rename a read-only subvolume, EROFS.)
+    std::string id = root_.new_id();
+    TRY(copy_object(mountpoint(snap), root_.obj_path(id), true));
     cat().snapshots[snap.full()] = SnapshotEntry{id, {}, root_.now(), cat().next_seq++};
-    return root_.commit("snapshot", json::array({CatalogRoot::step_rename(tmp, root_.obj_path(id))}));
+    return root_.commit("snapshot", json::array());
   }
 
   Result<void> clone(const DatasetName& snap, const DatasetName& ds, bool) override {
@@ -67,10 +69,12 @@ class CopyStore final : public CatalogStore {
     TRY(check_in_use(snap, "rollback"));
     std::string tmp = root_.new_tmp(), mp = mountpoint(snap);
     TRY(copy_object(root_.obj_path(cat().snapshots.at(snap.full()).id), tmp, false));
-    if (d->readonly && btrfs()) TRY(subvol_set_readonly(tmp, true));
     json redo = json::array({TRY(CatalogRoot::step_exchange(tmp, mp)), CatalogRoot::step_remove(tmp)});
     for (const auto& s : later) cat().snapshots.erase(s);  // their objects are garbage now
-    return root_.commit("rollback", std::move(redo));
+    TRY(root_.commit("rollback", std::move(redo)));
+    // After the exchange: a read-only subvolume could not have been renamed.
+    if (d->readonly && btrfs()) TRY(subvol_set_readonly(mp, true));
+    return {};
   }
 
   Result<void> destroy(const DatasetName& name, bool recursive) override {
@@ -88,9 +92,12 @@ class CopyStore final : public CatalogStore {
     std::string tmp = root_.new_tmp(), mp = mountpoint(name);
     for (const auto& s : snaps) cat().snapshots.erase(s);
     cat().datasets.erase(name.dataset);
-    return root_.commit("destroy", json::array({CatalogRoot::step_rename(mp, tmp),
-                                                CatalogRoot::step_remove(tmp),
-                                                root_.step_prune(mp)}));
+    // btrfs deletes a subvolume at once (and cannot rename a read-only one); a plain
+    // tree is first moved out of sight, then removed.
+    json redo = btrfs() ? json::array({CatalogRoot::step_remove(mp)})
+                        : json::array({CatalogRoot::step_rename(mp, tmp), CatalogRoot::step_remove(tmp)});
+    redo.push_back(root_.step_prune(mp));
+    return root_.commit("destroy", std::move(redo));
   }
 
   Result<void> rename(const DatasetName& from, const DatasetName& to) override {
@@ -98,9 +105,13 @@ class CopyStore final : public CatalogStore {
     TRY(dataset(from, "rename"));
     TRY(check_new(to, "rename to"));
     TRY(check_in_use(from, "rename"));
+    bool ro = btrfs() && cat().datasets.at(from.dataset).readonly;
+    if (ro) TRY(subvol_set_readonly(mountpoint(from), false));  // EROFS on rename otherwise
     rename_entries(from.dataset, to.dataset);
-    return root_.commit("rename", json::array({CatalogRoot::step_rename(mountpoint(from), mountpoint(to)),
-                                               root_.step_prune(mountpoint(from))}));
+    TRY(root_.commit("rename", json::array({CatalogRoot::step_rename(mountpoint(from), mountpoint(to)),
+                                            root_.step_prune(mountpoint(from))})));
+    if (ro) TRY(subvol_set_readonly(mountpoint(to), true));
+    return {};
   }
 
   Result<std::vector<DatasetInfo>> list() override {

@@ -61,6 +61,20 @@ Result<void> copy_xattrs(const std::string& src, const std::string& dst) {
   return {};
 }
 
+Result<void> copy_by_read(int in, int out, const std::string& src, const std::string& dst) {
+  char buf[1 << 16];
+  while (true) {
+    ssize_t n = ::read(in, buf, sizeof buf);
+    if (n < 0) return sys_fail("read({})", src);
+    if (n == 0) return {};
+    for (ssize_t off = 0; off < n;) {
+      ssize_t w = ::write(out, buf + off, n - off);
+      if (w < 0) return sys_fail("write({})", dst);
+      off += w;
+    }
+  }
+}
+
 Result<void> copy_data(const std::string& src, const std::string& dst, const struct stat& st,
                        Copier& c) {
   UniqueFd in(::open(src.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
@@ -76,6 +90,8 @@ Result<void> copy_data(const std::string& src, const std::string& dst, const str
   off_t left = st.st_size;
   while (left > 0) {
     ssize_t n = ::copy_file_range(in.get(), nullptr, out.get(), nullptr, left, 0);
+    if (n < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP))
+      return copy_by_read(in.get(), out.get(), src, dst);  // Linux: some pairs of filesystems
     if (n < 0) return sys_fail("copy_file_range({} -> {})", src, dst);
     if (n == 0) break;  // the file shrank while we copied it
     left -= n;

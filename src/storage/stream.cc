@@ -3,6 +3,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <map>
 #include <memory>
 
 #include "base/text.h"
@@ -51,6 +52,7 @@ Result<void> write_tree(struct archive* out, const std::string& dir) {
   Reader disk(archive_read_disk_new(), archive_read_free);
   archive_read_disk_set_standard_lookup(disk.get());
   archive_read_disk_set_behavior(disk.get(), ARCHIVE_READDISK_NO_TRAVERSE_MOUNTS);
+  std::map<std::pair<dev_t, la_int64_t>, std::string> links;
   if (archive_read_disk_open(disk.get(), dir.c_str()) != ARCHIVE_OK)
     return arch_fail(disk.get(), "export: open " + dir);
   while (true) {
@@ -62,9 +64,15 @@ Result<void> write_tree(struct archive* out, const std::string& dir) {
     std::string path = archive_entry_pathname(e.get());
     std::string rel = path.size() > dir.size() ? path.substr(dir.size() + 1) : "";
     archive_entry_set_pathname(e.get(), rel.empty() ? "root/" : ("root/" + rel).c_str());
-    if (const char* hl = archive_entry_hardlink(e.get())) {
-      std::string target = hl;
-      archive_entry_set_hardlink(e.get(), ("root/" + target.substr(dir.size() + 1)).c_str());
+    // The disk reader does not pair hard links; the first path of an inode is the target
+    // of the others, which carry no data.
+    if (archive_entry_nlink(e.get()) > 1 && archive_entry_filetype(e.get()) != AE_IFDIR) {
+      auto key = std::pair(archive_entry_dev(e.get()), archive_entry_ino64(e.get()));
+      auto [it, first] = links.emplace(key, archive_entry_pathname(e.get()));
+      if (!first) {
+        archive_entry_set_hardlink(e.get(), it->second.c_str());
+        archive_entry_set_size(e.get(), 0);
+      }
     }
     if (archive_write_header(out, e.get()) < ARCHIVE_WARN) return arch_fail(out, "export: " + path);
     if (archive_entry_size(e.get()) > 0 && !archive_entry_hardlink(e.get()))
