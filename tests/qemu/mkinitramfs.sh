@@ -19,7 +19,7 @@ copy_with_libs() {
   mkdir -p "$stage$(dirname "$f")"
   cp "$f" "$stage$f"
   # ldd lines: "libx.so => /path (addr)" or "/lib64/ld-linux-x86-64.so.2 (addr)".
-  ldd "$f" 2>/dev/null | awk '/=> \//{print $3} /^\t\//{print $1}' | while read -r lib; do
+  { ldd "$f" 2>/dev/null || true; } | awk '/=> \//{print $3} /^\t\//{print $1}' | while read -r lib; do
     mkdir -p "$stage$(dirname "$lib")"
     cp -L "$lib" "$stage$lib"
   done
