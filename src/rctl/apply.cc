@@ -16,11 +16,19 @@ std::string rel_of(const jail::Record& rec) {
   return rec.cgroup.empty() ? kernel::jail_cgroup(rec.name) : rec.cgroup;
 }
 
-bool init_running(const jail::Record& rec) { return rec.init_pid > 0 && jail::init_alive(rec); }
+// A process of the jail, whose IPC namespace is the jail's: pid 1 once the record
+// names it, else (jail -c calls apply_config_rules before the record has pid 1) any
+// process in the jail's cgroup. 0 when the jail has none.
+pid_t ipc_holder(const jail::Record& rec) {
+  if (rec.init_pid > 0 && jail::init_alive(rec)) return rec.init_pid;
+  auto pids = kernel::cgroup_pids(rel_of(rec));
+  return pids.empty() ? 0 : pids.front();
+}
 
 Result<void> check(const jail::Record& rec, const Limits& l) {
   TRY(check_cgroup_limits(rel_of(rec), l.cgroup));
-  if (l.ipc.any() && init_running(rec) && !own_ipc_namespace(rec.init_pid))
+  pid_t holder = ipc_holder(rec);
+  if (l.ipc.any() && holder > 0 && !own_ipc_namespace(holder))
     return fail("IPC rules need the jail's own IPC namespace (sysvipc=new); jail '{}' shares the host's",
                 rec.name);
   return {};
@@ -35,7 +43,8 @@ Result<void> write(const jail::Record& rec, const Limits& l, const Limits& prev)
       reset.push_back(p.resource);
   if (!l.rlimits.empty() || !reset.empty()) TRY(prlimit_all(kernel::cgroup_pids(rel), l.rlimits, reset));
   // Linux: IPC limits live in the jail's namespace, which exists while its pid 1 does.
-  if ((l.ipc.any() || prev.ipc.any()) && init_running(rec)) TRY(write_ipc_limits(rec.init_pid, l.ipc));
+  if (l.ipc.any() || prev.ipc.any())
+    if (pid_t holder = ipc_holder(rec); holder > 0) TRY(write_ipc_limits(holder, l.ipc));
   return {};
 }
 
