@@ -300,8 +300,13 @@ JailView view_of(const jail::Record& r, const std::vector<jail::Record>& all, co
   auto cs = host.cpuset_id.find(r.name);
   v.values["cpuset.id"] = {std::to_string(cs == host.cpuset_id.end() ? 0 : cs->second)};
   if (value(v, "host") == "inherit") v.values["host.hostname"] = {host.hostname};
-  for (const char* af : {"ip4.addr", "ip6.addr"})
-    for (auto& a : v.values[af]) a = address_only(a);
+  for (const char* af : {"ip4.addr", "ip6.addr"}) {
+    // FreeBSD: ip4.addr="" sets no address at all.
+    std::vector<std::string> kept;
+    for (const auto& a : v.values[af])
+      if (auto addr = address_only(a); !addr.empty()) kept.push_back(addr);
+    v.values[af] = kept;
+  }
   return v;
 }
 

@@ -136,6 +136,11 @@ TEST(JlsFormat, SettableSkipsUnderInheritedJailsys) {
   EXPECT_EQ(out, "host=inherit ip4=inherit\n");
 }
 
+TEST(JlsFormat, AddressesAsTheKernelKeepsThem) {
+  auto recs = {rec(1, "a", "/", {{"ip4.addr", {"lo|127.0.0.2/8", "10.1.1.1 skip"}}, {"ip6.addr", {""}}})};
+  EXPECT_EQ(jls({"-n", "ip4.addr", "ip6.addr"}, recs), "ip4.addr=127.0.0.2,10.1.1.1 ip6.addr=\n");
+}
+
 TEST(JlsFormat, InheritedHostnameIsTheHosts) {
   EXPECT_EQ(jls({"host.hostname"}, {rec(1, "i", "/", {{"host", {"inherit"}}})}), "hosty\n");
 }

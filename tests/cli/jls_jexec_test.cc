@@ -119,6 +119,26 @@ TEST_F(Jls, SelectsByNameAndByJid) {
   EXPECT_EQ(s.out, "name=" + name + " path=" + root->path() + " persist\n");
 }
 
+// FreeBSD: -s prints what jail(8) takes back; a jail made again from it is the same jail.
+TEST_F(Jls, SettableParametersRecreateTheJail) {
+  auto before = run({jls(), "-n", "-j", name});
+  auto settable = run({jls(), "-s", "-j", name});
+  ASSERT_EQ(settable.status, 0) << settable.err;
+  EXPECT_EQ(settable.out.find("dying"), std::string::npos);
+  EXPECT_EQ(settable.out.find("cpuset.id"), std::string::npos);
+  ASSERT_EQ(run({jail(), "-q", "-r", name}).status, 0);
+  created = false;
+  auto again = sh(jail() + " -q -c " + settable.out);
+  ASSERT_EQ(again.status, 0) << again.err;
+  created = true;
+  auto after = run({jls(), "-n", "-j", name});
+  auto without_cpuset = [](std::string s) {
+    auto at = s.find(" cpuset.id=");
+    return at == std::string::npos ? s : s.erase(at, s.find(' ', at + 1) - at);
+  };
+  EXPECT_EQ(without_cpuset(after.out), without_cpuset(before.out));
+}
+
 TEST_F(Jls, VerboseAndJson) {
   auto v = run({jls(), "-v", "-j", name});
   ASSERT_EQ(v.status, 0) << v.err;
