@@ -3,7 +3,10 @@
 // that is several steps, create-and-fill (template, import), marks the dataset with the
 // user property jailctl:incomplete=yes until it is filled; the next jailctl on the root
 // destroys datasets still so marked, so a crash leaves the old state.
+#include <algorithm>
 #include <map>
+
+#include <unistd.h>
 
 #include "base/text.h"
 #include "storage/catalog.h"
@@ -33,7 +36,7 @@ class ZfsStore final : public Store {
     auto props = TRY(properties());
     for (const auto& [name, p] : props)
       if (p.count(kIncomplete) && p.at(kIncomplete) == "yes" && p.at("type") == "filesystem")
-        TRY(run_zfs({"destroy", "-r", name}));
+        TRY(destroy_tree(name));
     return {};
   }
 
@@ -78,18 +81,72 @@ class ZfsStore final : public Store {
     return {};
   }
 
+  // zfs-fuse answers "dataset is busy" to destroy and rename of a mounted dataset
+  // (OpenZFS unmounts by itself): unmount it and what lies below, deepest first.
+  // zfs-fuse lets go of an unmounted dataset a moment after umount returns; until then
+  // destroy and rename answer "dataset is busy". Wait for it, up to two seconds.
+  static Result<std::string> run_settled(const std::vector<std::string>& args) {
+    for (int i = 0;; ++i) {
+      auto r = run_zfs(args);
+      if (r || i == 20 || r.error().message.find("dataset is busy") == std::string::npos) return r;
+      ::usleep(100 * 1000);
+    }
+  }
+
+  Result<void> unmount_tree(const std::string& target) {
+    // Every filesystem, not only those whose "mounted" says yes: zfs-fuse reports a
+    // dataset it mounted a moment ago as not mounted.
+    auto out = TRY(run_zfs({"list", "-H", "-o", "name", "-r", "-t", "filesystem", target}));
+    auto names = split(out, '\n');
+    std::erase(names, std::string());
+    std::sort(names.rbegin(), names.rend());
+    for (const auto& n : names)
+      if (auto r = run_zfs({"umount", n}); !r && r.error().message.find("not currently mounted") == std::string::npos)
+        return std::unexpected(r.error());
+    return {};
+  }
+
+  // zfs destroy -r, one dataset at a time: zfs-fuse's own -r answers "dataset is busy"
+  // for a dataset without snapshots. Snapshots and children go first (names sort after
+  // their parent's, so reverse order is deepest first).
+  Result<void> destroy_tree(const std::string& target) {
+    auto out = TRY(run_zfs({"list", "-H", "-o", "name", "-r", "-t", "filesystem,snapshot", target}));
+    auto names = split(out, '\n');
+    std::erase(names, std::string());
+    std::sort(names.rbegin(), names.rend());
+    for (const auto& n : names) {
+      if (n.find('@') == std::string::npos) TRY(unmount_tree(n));
+      TRY(run_settled({"destroy", n}));
+    }
+    return {};
+  }
+
   Result<void> destroy(const DatasetName& name, bool recursive) override {
     if (!name.is_snapshot()) TRY(check_in_use(name, "destroy"));
-    std::vector<std::string> args{"destroy"};
-    if (recursive) args.push_back("-r");
-    args.push_back(full(name));
-    TRY(run_zfs(args));
+    if (name.is_snapshot()) {
+      TRY(run_zfs({"destroy", full(name)}));
+      return {};
+    }
+    if (recursive) return destroy_tree(full(name));
+    TRY(unmount_tree(full(name)));
+    auto r = run_settled({"destroy", full(name)});
+    if (!r) {
+      (void)run_zfs({"mount", full(name)});  // refused (snapshots, children): as it was
+      return std::unexpected(r.error());
+    }
     return {};
   }
 
   Result<void> rename(const DatasetName& from, const DatasetName& to) override {
-    if (!from.is_snapshot()) TRY(check_in_use(from, "rename"));
-    TRY(run_zfs({"rename", full(from), full(to)}));
+    if (from.is_snapshot()) {
+      TRY(run_zfs({"rename", full(from), full(to)}));
+      return {};
+    }
+    TRY(check_in_use(from, "rename"));
+    TRY(unmount_tree(full(from)));
+    auto renamed = run_settled({"rename", full(from), full(to)});
+    TRY(run_zfs({"mount", renamed ? full(to) : full(from)}));
+    if (!renamed) return std::unexpected(renamed.error());
     return {};
   }
 
@@ -157,7 +214,10 @@ class ZfsStore final : public Store {
     TRY(run_zfs({"clone", "-o", std::string(kIncomplete) + "=yes", "-o", "readonly=on",
                  full(name), full(tmp)}));
     std::string target = full(tmp);
-    release = [target] { (void)run_zfs({"destroy", target}); };
+    release = [target] {
+      (void)run_zfs({"umount", target});
+      (void)run_settled({"destroy", target});
+    };
     return mountpoint(tmp);
   }
 

@@ -136,7 +136,7 @@ TEST_P(Verbs, ListFormats) {
   r = root.ctl({"dataset", "list", "-t", "snapshot", "-H", "-o", "name"});
   ok(r);
   EXPECT_EQ(r.out, "j/l@s\n");
-  r = root.ctl({"dataset", "list", "--json", "-t", "all"});
+  r = root.ctl({"dataset", "list", "--json", "-t", "all", "j/l"});
   ok(r);
   auto j = nlohmann::json::parse(r.out);
   ASSERT_EQ(j["datasets"].size(), 2u);
