@@ -6,4 +6,5 @@ apt-get install -y --no-install-recommends \
   libarchive-dev libnl-route-3-dev libmnl-dev libcap-dev runc bubblewrap libzstd-dev zstd \
   hyperfine googletest \
   libnftables-dev nginx-light wrk iperf3 \
-  qemu-system-x86 linux-image-amd64 cpio
+  qemu-system-x86 linux-image-amd64 cpio \
+  zfs-fuse
