@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <string_view>
 
+#include "base/text.h"
 #include "cli/jexec_args.h"
 #include "jail/attach.h"
 #include "jail/lifecycle.h"
@@ -59,8 +60,9 @@ namespace {
 
 // The kernel's words for a jail that is not there, as FreeBSD's jail_getid() reports.
 std::string not_found(const std::string& key) {
-  bool jid = !key.empty() && key.find_first_not_of("0123456789") == std::string::npos;
-  return jid ? fmt::format("jail {} not found", key) : fmt::format("jail \"{}\" not found", key);
+  auto jid = parse_int(key);
+  if (jid && key.find_first_not_of("0123456789") == std::string::npos) return fmt::format("jail {} not found", *jid);
+  return fmt::format("jail \"{}\" not found", key);
 }
 
 // FreeBSD's jexec becomes the command (execvp), so its caller sees the command's own

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "harness.h"
+#include "jail/record.h"
 
 using namespace jails::test;
 
@@ -223,6 +224,24 @@ TEST_F(Jexec, NoCommandRunsTheShell) {
   auto r = run({jexec(), name}, "echo from-$(hostname)\nexit 3\n");
   EXPECT_EQ(r.status, 3) << r.err;
   EXPECT_EQ(r.out, "from-" + name + ".test\n");
+}
+
+// A non-persistent jail ends with its last process; jls then no longer lists it (and
+// cleans up its record on the way).
+TEST(JlsEnded, NonPersistentJailIsGoneAfterItsCommand) {
+  JAILS_REQUIRE_ROOT();
+  std::string n = unique("ended");
+  auto r = run({jail(), "-q", "-c", "name=" + n, "path=" + shared_root().path(), "command=/bin/true"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  bool gone = false;
+  for (int i = 0; i < 200 && !gone; ++i) {
+    gone = run({jls(), "-c", "-j", n}).status == 1;
+    if (!gone) ::usleep(10000);
+  }
+  EXPECT_TRUE(gone);
+  EXPECT_EQ(run({jls()}).out.find(n), std::string::npos);
+  EXPECT_EQ(::access((jails::jail::state_dir() + "/" + n + ".json").c_str(), F_OK), -1) << "record reaped by jls";
+  if (!gone) run({jail(), "-q", "-r", n});
 }
 
 TEST(JexecMissing, UnknownJail) {
