@@ -139,3 +139,21 @@ TEST(Plan, AddressUsedByAnotherJail) {
 
 }  // namespace
 }  // namespace jails::net::test
+
+namespace jails::net::test {
+namespace {
+
+TEST(Plan, IpHostnameAppendsResolvedAddresses) {
+  auto p = plan_network(spec("web", {"192.0.2.1"}));
+  ASSERT_TRUE(p);
+  ASSERT_TRUE(add_hostname_addresses(*p, "localhost"));  // /etc/hosts: 127.0.0.1 (and ::1)
+  ASSERT_GE(p->ip4_addrs.size(), 2u);
+  EXPECT_EQ(p->ip4_addrs[0].addr.str(), "192.0.2.1");  // the primary stays first
+  EXPECT_EQ(p->ip4_addrs[1].addr.str(), "127.0.0.1");
+  auto r = add_hostname_addresses(*p, "no-such-host.invalid");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().what().find("ip_hostname: no-such-host.invalid"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace jails::net::test
