@@ -1,9 +1,6 @@
 #include "cli/jls_format.h"
 
 #include <algorithm>
-#include <cstdio>
-
-#include <nlohmann/json.hpp>
 
 #include "base/text.h"
 #include "cli/jls_encode.h"
