@@ -4,7 +4,11 @@
 //   rctl_workload busy SECS FILE     spin SECS seconds; write "cpu_seconds wall_seconds"
 //   rctl_workload hold MB N          touch MB MiB, start N sleeping children, sleep
 //   rctl_workload ulimit FILE        write RLIMIT_NOFILE "soft hard" to FILE
+//   rctl_workload syscalls N FILE    N x (getppid + 1-byte write to /dev/null); CPU ms to FILE
+//   rctl_workload cpu N FILE         N xorshift rounds; CPU ms to FILE
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -69,6 +73,32 @@ int busy(double secs, const char* file) {
   return static_cast<int>(n & 0);
 }
 
+double cpu_ms() {
+  struct rusage ru;
+  ::getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_utime.tv_sec * 1e3 + ru.ru_utime.tv_usec / 1e3 + ru.ru_stime.tv_sec * 1e3 + ru.ru_stime.tv_usec / 1e3;
+}
+
+int syscalls(long n, const char* file) {
+  int fd = ::open("/dev/null", O_WRONLY);
+  double t0 = cpu_ms();
+  for (long i = 0; i < n; ++i) {
+    ::syscall(SYS_getppid);
+    (void)::write(fd, "x", 1);
+  }
+  put(file, std::to_string(cpu_ms() - t0));
+  return 0;
+}
+
+int cpu(long n, const char* file) {
+  double t0 = cpu_ms();
+  uint64_t x = 88172645463325252ULL;
+  for (long i = 0; i < n; ++i) x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+  // The result goes out with the time, so the compiler cannot drop the loop.
+  put(file, std::to_string(cpu_ms() - t0) + " " + std::to_string(x));
+  return 0;
+}
+
 int hold(int mb, int children) {
   for (int i = 0; i < children; ++i)
     if (::fork() == 0) {
@@ -86,12 +116,14 @@ int main(int argc, char** argv) {
   if (mode == "forkbomb" && argc == 3) return forkbomb(argv[2]);
   if (mode == "busy" && argc == 4) return busy(std::atof(argv[2]), argv[3]);
   if (mode == "hold" && argc == 4) return hold(std::atoi(argv[2]), std::atoi(argv[3]));
+  if (mode == "syscalls" && argc == 4) return syscalls(std::atol(argv[2]), argv[3]);
+  if (mode == "cpu" && argc == 4) return cpu(std::atol(argv[2]), argv[3]);
   if (mode == "ulimit" && argc == 3) {
     struct rlimit r;
     ::getrlimit(RLIMIT_NOFILE, &r);
     put(argv[2], std::to_string(r.rlim_cur) + " " + std::to_string(r.rlim_max));
     return 0;
   }
-  std::fprintf(stderr, "usage: rctl_workload hog|forkbomb|busy|hold|ulimit ...\n");
+  std::fprintf(stderr, "usage: rctl_workload hog|forkbomb|busy|hold|ulimit|syscalls|cpu ...\n");
   return 2;
 }
