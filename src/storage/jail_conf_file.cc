@@ -28,16 +28,16 @@ Result<void> check_jail_name(const std::string& name) {
   return {};
 }
 
-Result<std::pair<std::string, std::string>> parse_param(const std::string& arg) {
+Result<std::pair<std::string, std::optional<std::string>>> parse_param(const std::string& arg) {
   auto eq = arg.find('=');
-  if (eq == std::string::npos || eq == 0)
-    return fail("parameter '{}': expected name=value", arg);
+  if (eq == 0 || arg.empty()) return fail("parameter '{}': expected name=value or a boolean name", arg);
   std::string name = arg.substr(0, eq);
   for (char c : name)
     if (!param_char(c)) return fail("parameter '{}': '{}' is not a jail parameter name", arg, name);
   if (name == "path" || name == "name" || name == "jid")
     return fail("parameter '{}': jailctl create sets {} itself", arg, name);
-  return std::pair{name, arg.substr(eq + 1)};
+  if (eq == std::string::npos) return std::pair{name, std::optional<std::string>()};
+  return std::pair{name, std::optional<std::string>(arg.substr(eq + 1))};
 }
 
 std::string quote_conf_value(const std::string& value) {
@@ -69,7 +69,10 @@ std::string format_jail_conf(const JailConfFile& f) {
   for (const auto& [name, value] : f.params) {
     bool again = std::find(seen.begin(), seen.end(), name) != seen.end();
     seen.push_back(name);
-    out += fmt::format("\t{} {} {};\n", name, again ? "+=" : "=", quote_conf_value(value));
+    if (!value)
+      out += fmt::format("\t{};\n", name);
+    else
+      out += fmt::format("\t{} {} {};\n", name, again ? "+=" : "=", quote_conf_value(*value));
   }
   return out + "}\n";
 }

@@ -2,6 +2,7 @@
 // source of truth from which `jail -c NAME` starts the jail.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,13 +17,15 @@ struct JailConfFile {
   std::string dataset;              // "jails/web"
   std::string origin;               // "templates/base@template"
   std::string prestart;             // a command run before the jail starts, or ""
-  std::vector<std::pair<std::string, std::string>> params;  // from param=value, in order
+  // From param=value in order; a bare name ("persist") is a boolean, written "persist;".
+  std::vector<std::pair<std::string, std::optional<std::string>>> params;
 };
 
 // Checks a jail name: it names a file and a jail.conf block.
 Result<void> check_jail_name(const std::string& name);
-// Splits "param=value"; refuses a bad parameter name and the ones jailctl sets itself.
-Result<std::pair<std::string, std::string>> parse_param(const std::string& arg);
+// Splits "param=value" (or a bare boolean "persist"); refuses a bad parameter name and
+// the ones jailctl sets itself.
+Result<std::pair<std::string, std::optional<std::string>>> parse_param(const std::string& arg);
 // A jail.conf double-quoted string: \ " $ escaped, control characters as \NNN.
 std::string quote_conf_value(const std::string& value);
 // The file's text (pure).

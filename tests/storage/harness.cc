@@ -79,7 +79,7 @@ void setup_zfs(Pool& p) {
   }
   Ran r;
   for (int i = 0; i < 100; ++i) {  // the daemon's socket appears after a moment
-    r = sh("truncate -s 512M " + p.image + " && zpool create -m " + p.mnt + " " + p.pool + " " + p.image);
+    r = sh("truncate -s 512M " + p.image + " && zpool create -o cachefile=none -m " + p.mnt + " " + p.pool + " " + p.image);
     if (r.ok()) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }

@@ -35,7 +35,8 @@ TEST(JailConf, Quoting) {
 
 TEST(JailConf, FileText) {
   JailConfFile f{"web", "/var/lib/jail/jails/web", "jails/web", "templates/base@template", "",
-                 {{"host.hostname", "web.example.org"}, {"ip4.addr", "10.0.0.1"}, {"ip4.addr", "10.0.0.2"}}};
+                 {{"host.hostname", "web.example.org"}, {"ip4.addr", "10.0.0.1"}, {"ip4.addr", "10.0.0.2"},
+                  {"persist", std::nullopt}}};
   EXPECT_EQ(format_jail_conf(f),
             "# Written by jailctl create: a clone of templates/base@template.\n"
             "# jailctl: dataset=jails/web\n"
@@ -44,6 +45,7 @@ TEST(JailConf, FileText) {
             "\thost.hostname = \"web.example.org\";\n"
             "\tip4.addr = \"10.0.0.1\";\n"
             "\tip4.addr += \"10.0.0.2\";\n"
+            "\tpersist;\n"
             "}\n");
   EXPECT_EQ(dataset_of_conf(format_jail_conf(f)), "jails/web");
 }
@@ -52,7 +54,9 @@ TEST(JailConf, Params) {
   EXPECT_TRUE(parse_param("host.hostname=a=b"));
   EXPECT_EQ(parse_param("host.hostname=a=b")->second, "a=b");
   EXPECT_FALSE(parse_param("path=/x"));
-  EXPECT_FALSE(parse_param("noequals"));
+  EXPECT_TRUE(parse_param("persist"));
+  EXPECT_FALSE(parse_param("persist")->second.has_value());
+  EXPECT_FALSE(parse_param("=x"));
   EXPECT_FALSE(parse_param("bad name=x"));
   EXPECT_TRUE(check_jail_name("web-1"));
   EXPECT_FALSE(check_jail_name("../x"));
