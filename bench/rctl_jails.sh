@@ -3,7 +3,7 @@
 # maxproc and pcpu rules (exec.created = rctl -a, as FreeBSD users write it) and one
 # without, in ABBA order, each running one workload as its command. The workload
 # reports its own CPU time, so jail start-up is not in the number.
-#   bench/rctl_jails.sh BUILD_DIR [ROUNDS]     (root)
+#   [WORKLOADS="cpu 60000000"] bench/rctl_jails.sh BUILD_DIR [ROUNDS]     (root)
 set -euo pipefail
 build=$(cd "${1:?usage: rctl_jails.sh BUILD_DIR [ROUNDS]}" && pwd) rounds=${2:-20}
 jail=$build/src/cli/jail rctl=$build/src/cli/rctl work=$build/tests/rctl/rctl_workload
@@ -26,7 +26,8 @@ median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2
 
 echo "| workload (in a jail) | no rules (CPU ms, median) | memoryuse+maxproc+pcpu rules (CPU ms, median) | difference |"
 echo "|---|---|---|---|"
-for w in "syscalls 150000" "cpu 60000000"; do
+IFS=, read -ra workloads <<< "${WORKLOADS:-syscalls 150000,cpu 60000000}"
+for w in "${workloads[@]}"; do
   free=() ruled=()
   one free $w >/dev/null
   for ((i = 0; i < rounds; i++)); do
