@@ -14,7 +14,15 @@ namespace jails::rctl {
 
 namespace {
 
+// A jail name or jid names a file in the state dir: no '/' and no dot-only names.
+Result<void> check_key(const std::string& key) {
+  if (key.find('/') != std::string::npos || key == "." || key == "..")
+    return fail("'{}' is not a jail name or jid", key);
+  return {};
+}
+
 Result<jail::Record> running_jail(const std::string& key) {
+  TRY(check_key(key));
   auto rec = TRY(jail::find_record(key));
   // A jail being created has no live pid 1 yet, or just got one: exec.created runs then.
   if (!rec || (rec->state != "creating" && !jail::init_alive(*rec))) return fail("jail '{}' not found", key);
@@ -79,6 +87,7 @@ std::vector<std::string> live_jails_with_rules() {
 // The jails a filter can touch: the one it names, or all with rules.
 Result<std::vector<std::string>> filter_jails(Rule& f) {
   if (f.id.empty()) return live_jails_with_rules();
+  TRY(check_key(f.id));
   auto rec = TRY(jail::find_record(f.id));
   if (!rec) {
     forget_jail(f.id);  // a leftover of a jail that is gone, if any

@@ -213,6 +213,7 @@ TEST_F(RctlLimits, BadRulesChangeNothing) {
       {"jail:nosuchjail_" + std::to_string(::getpid()) + ":memoryuse:deny=1g", "not found"},
       {"jail:" + j.name + ":memoryuse:log=1g", "watcher"},
       {"jail:" + j.name + ":nshm:deny=4", "own IPC namespace"},
+      {"jail:../" + j.name + ":maxproc:deny=4", "not a jail name or jid"},
   };
   for (const auto& c : cases) {
     auto r = add_rule(c.rule);
