@@ -44,6 +44,7 @@ Result<std::unique_ptr<Store>> open_store(const StoreConfig& config) {
   TRY_CTX(make_dirs(config.root), "dataset root");
   std::string wanted = b;
   auto root = TRY(CatalogRoot::open(config.root, wanted, remove_object));
+  bool changed = root.cat().backend.empty();
   if (root.cat().backend.empty()) {
     // First use of this root: the filesystem under it decides, unless named.
     root.cat().backend = TRY(detect_backend(config.root));
@@ -59,14 +60,15 @@ Result<std::unique_ptr<Store>> open_store(const StoreConfig& config) {
         return fail("dataset root {}: backend zfs needs --zfs-parent (or zfs_parent= in the config)",
                     config.root);
       cat.zfs_parent = config.zfs_parent;
+      changed = true;
     } else if (!config.zfs_parent.empty() && config.zfs_parent != cat.zfs_parent) {
       return fail("dataset root {}: its datasets live under {}, not {}", config.root,
                   cat.zfs_parent, config.zfs_parent);
     }
-    TRY(root.commit("open", nlohmann::json::array()));
+    if (changed) TRY(root.commit("open", nlohmann::json::array()));
     return make_zfs_store(std::move(root), config.in_use);
   }
-  TRY(root.commit("open", nlohmann::json::array()));
+  if (changed) TRY(root.commit("open", nlohmann::json::array()));  // first use: record the backend
   if (cat.backend == "overlay") return make_overlay_store(std::move(root), config.in_use);
   return make_copy_store(std::move(root), config.in_use);
 }
