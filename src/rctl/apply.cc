@@ -29,7 +29,7 @@ Result<void> check(const jail::Record& rec, const Limits& l) {
   TRY(check_cgroup_limits(rel_of(rec), l.cgroup));
   pid_t holder = ipc_holder(rec);
   if (l.ipc.any() && holder > 0 && !own_ipc_namespace(holder))
-    return fail("IPC rules need the jail's own IPC namespace (sysvipc=new); jail '{}' shares the host's",
+    return fail("IPC rules need the jail's own IPC namespace (sysvshm=new, sysvmsg=new, sysvsem=new); jail '{}' shares the host's",
                 rec.name);
   return {};
 }

@@ -97,7 +97,7 @@ bool own_ipc_namespace(pid_t pid) {
 
 Result<void> write_ipc_limits(pid_t pid, const IpcLimits& l) {
   if (!own_ipc_namespace(pid))
-    return fail("IPC rules need the jail's own IPC namespace (sysvipc=new); pid {} shares this one", pid);
+    return fail("IPC rules need the jail's own IPC namespace (sysvshm=new, sysvmsg=new, sysvsem=new); pid {} shares this one", pid);
   IpcValues defaults = TRY(in_ipc_ns<IpcValues>("", read_values));
   long page = ::sysconf(_SC_PAGESIZE);
   return in_ipc_ns<void>(ns_path(pid), [&]() -> Result<void> {

@@ -116,6 +116,19 @@ TEST_F(JailE2E, UsageReportsWhatTheJailDoes) {
   EXPECT_GT(u["openfiles"], 0);
 }
 
+TEST_F(JailE2E, IpcRuleFromExecCreatedHoldsInTheJail) {
+  std::string n = name("ipc"), out = file("shm");
+  auto r = create(n, "jail:" + n + ":nshm:deny=3", "sysvshm=new sysvmsg=new sysvsem=new command=" + workload("shm " + out));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(slurp(out), "3");
+  // The same rule on a jail sharing the host's IPC namespace is refused.
+  std::string shared = name("ipcshared");
+  ASSERT_EQ(create(shared, "", "persist sysvshm=inherit sysvmsg=inherit sysvsem=inherit").status, 0);
+  auto refused = run(std::string(RCTL_BIN) + " -a jail:" + shared + ":nshm:deny=3");
+  EXPECT_EQ(refused.status, 1);
+  EXPECT_NE(refused.err.find("own IPC namespace"), std::string::npos) << refused.err;
+}
+
 TEST_F(JailE2E, RulesGoWithTheJail) {
   std::string n = name("gone");
   ASSERT_EQ(create(n, "", "persist").status, 0);

@@ -6,10 +6,12 @@
 //   rctl_workload ulimit FILE        write RLIMIT_NOFILE "soft hard" to FILE
 //   rctl_workload syscalls N FILE    N x (getppid + 1-byte write to /dev/null); CPU ms to FILE
 //   rctl_workload cpu N FILE         N xorshift rounds; CPU ms to FILE
+//   rctl_workload shm FILE           create SysV segments until shmget fails; count to FILE
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <sys/resource.h>
+#include <sys/shm.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -99,6 +101,18 @@ int cpu(long n, const char* file) {
   return 0;
 }
 
+int shm(const char* file) {
+  std::vector<int> ids;
+  for (int i = 0; i < 50; ++i) {
+    int id = ::shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+    if (id < 0) break;
+    ids.push_back(id);
+  }
+  put(file, std::to_string(ids.size()));
+  for (int id : ids) ::shmctl(id, IPC_RMID, nullptr);
+  return 0;
+}
+
 int hold(int mb, int children) {
   for (int i = 0; i < children; ++i)
     if (::fork() == 0) {
@@ -117,6 +131,7 @@ int main(int argc, char** argv) {
   if (mode == "busy" && argc == 4) return busy(std::atof(argv[2]), argv[3]);
   if (mode == "hold" && argc == 4) return hold(std::atoi(argv[2]), std::atoi(argv[3]));
   if (mode == "syscalls" && argc == 4) return syscalls(std::atol(argv[2]), argv[3]);
+  if (mode == "shm" && argc == 3) return shm(argv[2]);
   if (mode == "cpu" && argc == 4) return cpu(std::atol(argv[2]), argv[3]);
   if (mode == "ulimit" && argc == 3) {
     struct rlimit r;
