@@ -27,6 +27,10 @@ class BpfAsm {
     emit(BPF_ALU | BPF_MOV | BPF_K, dst, 0, 0, static_cast<int32_t>(imm));
   }
   void mov_reg(int dst, int src) { emit(BPF_ALU64 | BPF_MOV | BPF_X, dst, src, 0, 0); }
+  void mov32_reg(int dst, int src) { emit(BPF_ALU | BPF_MOV | BPF_X, dst, src, 0, 0); }
+  void and32_imm(int dst, uint32_t imm) {
+    emit(BPF_ALU | BPF_AND | BPF_K, dst, 0, 0, static_cast<int32_t>(imm));
+  }
   void add_imm(int dst, int32_t imm) { emit(BPF_ALU64 | BPF_ADD | BPF_K, dst, 0, 0, imm); }
   void call(int helper) { emit(BPF_JMP | BPF_CALL, 0, 0, 0, helper); }
   void exit() { emit(BPF_JMP | BPF_EXIT, 0, 0, 0, 0); }

@@ -119,30 +119,66 @@ std::vector<bpf_insn> bind_prog(Gen& g) {
   return a.finish();
 }
 
-// Puts a sockaddr of the primary address (port 0) on the stack at r10-32: bpf_bind's argument.
-int sockaddr_on_stack(Gen& g) {
+// Puts a sockaddr of `src` (port 0) on the stack at r10-32: bpf_bind's argument.
+int sockaddr_on_stack(Gen& g, const IpAddr& src) {
   auto& a = g.a;
   for (int16_t off = -32; off < 0; off += 4) a.st_w(R10, off, 0);
   if (g.family == AF_INET) {
     a.st_w(R10, -32, AF_INET);  // sin_family, sin_port = 0
-    a.st_w(R10, -28, static_cast<int32_t>(word(g.primary(), 0)));
+    a.st_w(R10, -28, static_cast<int32_t>(word(src, 0)));
     return sizeof(sockaddr_in);
   }
   a.st_w(R10, -32, AF_INET6);  // sin6_family, sin6_port = 0; flowinfo stays 0
-  for (int i = 0; i < 4; i++) a.st_w(R10, static_cast<int16_t>(-24 + 4 * i), static_cast<int32_t>(word(g.primary(), i)));
+  for (int i = 0; i < 4; i++) a.st_w(R10, static_cast<int16_t>(-24 + 4 * i), static_cast<int32_t>(word(src, i)));
   return sizeof(sockaddr_in6);
 }
 
-std::vector<bpf_insn> connect_prog(Gen& g) {
+// The network-order mask of a prefix, word i, as the u32 the program compares.
+uint32_t mask_word(int family, int prefix, int i) {
+  IpAddr m;
+  m.family = family;
+  for (int b = 0; b < prefix; b++) m.bytes[b / 8] |= static_cast<uint8_t>(0x80 >> (b % 8));
+  return word(m, i);
+}
+
+// ip4.saddrsel / ip6.saddrsel: the source is the jail address whose prefix holds the
+// destination (r2..r5), else the primary; with saddrsel off, always the primary. Leaves
+// the chosen sockaddr on the stack and its length in r3... as bpf_bind wants; jumps to
+// "bind" when done.
+void choose_source(Gen& g, bool saddrsel) {
+  auto& a = g.a;
+  const int R7 = 7;
+  size_t n = saddrsel ? g.addrs.size() : 1;
+  for (size_t i = 1; i < n; i++) {  // the primary is the default anyway
+    const IpAddr& cand = g.addrs[i].addr;
+    std::string next = "s" + std::to_string(i);
+    for (int w = 0; w < g.words(); w++) {
+      uint32_t m = mask_word(g.family, cand.prefix, w);
+      a.mov32_reg(R7, R2 + w);
+      a.and32_imm(R7, m);
+      a.jne32(R7, word(cand, w) & m, next);
+    }
+    a.ja("src" + std::to_string(i));
+    a.label(next);
+  }
+  for (size_t i = 0; i < n; i++) {
+    a.label("src" + std::to_string(i));
+    a.mov_imm(R3, sockaddr_on_stack(g, g.addrs[i].addr));
+    a.ja("bind");
+  }
+}
+
+std::vector<bpf_insn> connect_prog(Gen& g, bool saddrsel) {
   auto& a = g.a;
   a.mov_reg(R6, R1);
   g.destination();
   if (g.family == AF_INET6 && g.mapped_ok) g.match_v4_mapped("allow");
-  int len = sockaddr_on_stack(g);
+  g.load(g.user_off());  // the destination as it now is
+  choose_source(g, saddrsel);
+  a.label("bind");
   a.mov_reg(R1, R6);
   a.mov_reg(R2, R10);
   a.add_imm(R2, -32);
-  a.mov_imm(R3, len);
   a.call(BPF_FUNC_bind);
   a.jeq(R0, 0, "allow");
   a.jeq(R0, -EINVAL, "allow");  // already bound (to a jail address: bind is checked)
@@ -218,7 +254,8 @@ std::vector<HookProgram> socket_programs(const NetPlan& plan, bool with_retval) 
     };
     Gen b = gen(), c = gen(), s = gen();
     out.push_back({std::string("bind") + f.tag, BPF_PROG_TYPE_CGROUP_SOCK_ADDR, f.bind, bind_prog(b)});
-    out.push_back({std::string("connect") + f.tag, BPF_PROG_TYPE_CGROUP_SOCK_ADDR, f.connect, connect_prog(c)});
+    bool saddrsel = f.family == AF_INET ? plan.ip4_saddrsel : plan.ip6_saddrsel;
+    out.push_back({std::string("connect") + f.tag, BPF_PROG_TYPE_CGROUP_SOCK_ADDR, f.connect, connect_prog(c, saddrsel)});
     out.push_back({std::string("sendmsg") + f.tag, BPF_PROG_TYPE_CGROUP_SOCK_ADDR, f.sendmsg, sendmsg_prog(s)});
   }
   return out;

@@ -144,6 +144,38 @@ TEST(SharedStack, IPv6AddressesAndLoopback) {
   }));
 }
 
+// ip4.saddrsel: the source is the jail address on the destination's network; off: the primary.
+TEST(SharedStack, SourceAddressSelection) {
+  EXPECT_EQ("", in_netns([]() -> std::string {
+    if (auto r = host_alias("127.0.14.9/32"); !r.empty()) return r;
+    if (auto r = host_alias("127.0.15.9/32"); !r.empty()) return r;
+    int e = 0;
+    int srv14 = bound_socket(AF_INET, SOCK_STREAM, "127.0.14.9", 9000, &e);
+    int srv15 = bound_socket(AF_INET, SOCK_STREAM, "127.0.15.9", 9000, &e);
+    for (bool saddrsel : {true, false}) {
+      auto s = spec(unique(saddrsel ? "nsel" : "nnosel"), {"lo|127.0.13.1", "lo|127.0.14.1/24"});
+      s.ip4_saddrsel = saddrsel;
+      auto p = plan_network(s);
+      CHECK_OK(p);
+      CHECK_OK(add_addresses(*p));
+      TestCgroup cg(saddrsel ? "nsel" : "nnosel");
+      CHECK_OK(attach_socket_hooks(cg.fd(), *p));
+      if (auto r = cg.enter(); !r.empty()) return r;
+      int c14 = connected_socket(AF_INET, SOCK_STREAM, "127.0.14.9", 9000, &e);
+      int c15 = connected_socket(AF_INET, SOCK_STREAM, "127.0.15.9", 9000, &e);
+      if (auto r = TestCgroup::leave(); !r.empty()) return r;
+      std::string p14 = accepted_peer(srv14), p15 = accepted_peer(srv15);
+      std::string want14 = saddrsel ? "127.0.14.1:" : "127.0.13.1:";
+      if (!p14.starts_with(want14)) return fmt::format("saddrsel={}: to 127.0.14.9 from {}", saddrsel, p14);
+      if (!p15.starts_with("127.0.13.1:")) return fmt::format("saddrsel={}: to 127.0.15.9 from {}", saddrsel, p15);
+      close(c14), close(c15);
+      CHECK_OK(remove_addresses(*p));
+    }
+    close(srv14), close(srv15);
+    return "";
+  }));
+}
+
 TEST(SharedStack, NoAddressMeansNoFamily) {
   EXPECT_EQ("", in_netns([]() -> std::string {
     auto s = spec(unique("nn"), {});
