@@ -131,6 +131,13 @@ std::vector<std::string> block_devices() {
   return out;
 }
 
+void enable_accounting(const std::string& rel) {
+  for (const char* controller : {"memory", "pids", "io"}) {
+    const Hierarchy* h = need(controller);
+    if (h && h->v2) (void)enable_v2(*h, rel, controller);
+  }
+}
+
 Result<void> check_cgroup_limits(const std::string& rel, const CgroupLimits& l) {
   const auto& layout = kernel::cgroup_layout();
   auto missing = [&](const char* controller, const char* res) -> Result<void> {

@@ -31,6 +31,13 @@ struct CgroupUsage {
 };
 CgroupUsage read_cgroup_usage(const std::string& rel);
 
+// cgroup2: switches the memory, pids and io controllers on for jail/ (where the
+// hierarchy has them), so the jail is charged from its first allocation and `rctl -u`
+// has counters, as FreeBSD's racct accounts every jail. The cpu controller (group
+// scheduling) waits for a pcpu rule. Nothing to do on v1, where a mounted controller
+// charges every cgroup.
+void enable_accounting(const std::string& rel);
+
 // "MAJ:MIN" of every block device (/sys/block/*/dev): IO limits apply to each.
 std::vector<std::string> block_devices();
 

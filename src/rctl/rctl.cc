@@ -6,6 +6,7 @@
 #include "base/text.h"
 #include "kernel/cgroup.h"
 #include "rctl/apply.h"
+#include "rctl/cgroup_limits.h"
 #include "rctl/limits.h"
 #include "rctl/resource.h"
 #include "rctl/store.h"
@@ -157,12 +158,14 @@ Result<std::vector<UsageLine>> usage(std::string_view text, std::chrono::millise
   Rule f = TRY(parse_filter(text));
   if (f.subject != "jail" || f.id.empty()) return fail("-u needs one jail: jail:NAME or jail:JID");
   jail::Record rec = TRY(running_jail(f.id));
+  enable_accounting(rec.cgroup.empty() ? kernel::jail_cgroup(rec.name) : rec.cgroup);
   return jail_usage(rec, sample);
 }
 
 Result<void> apply_config_rules(const std::string& name, int jid) {
   // A new jail starts clean: rules left by an earlier jail of this name are stale.
   forget_jail(name);
+  enable_accounting(kernel::jail_cgroup(name));
   std::string path = config_path();
   auto text = read_file(path);
   if (!text) {

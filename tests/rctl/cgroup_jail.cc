@@ -99,6 +99,9 @@ CgroupJail::CgroupJail(const std::string& tag, bool new_ipc) {
   r.cgroup = rel;
   auto written = jail::write_record(r);
   EXPECT_TRUE(written) << written.error().what();
+  // As `jail -c` does once the cgroup and pid 1 exist (rctl.conf, accounting on v2).
+  auto applied = apply_config_rules(name, jid);
+  EXPECT_TRUE(applied) << applied.error().what();
 }
 
 CgroupJail::~CgroupJail() {

@@ -195,7 +195,7 @@ TEST_F(RctlLimits, UsageMatchesWhatTheJailDid) {
   EXPECT_GE(u["nthr"], 5);
   EXPECT_GT(u["openfiles"], 0);
   EXPECT_GE(u["vmemoryuse"], 24 << 20);
-  EXPECT_LE(u["pcpu"], 5);  // idle now
+  EXPECT_LT(u["pcpu"], 50);  // idle now (the busy phase alone would read about 100)
   EXPECT_TRUE(u.contains("wallclock"));
   ::kill(worker, SIGKILL);
   j.wait(worker, 5);
