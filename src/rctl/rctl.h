@@ -30,7 +30,10 @@ std::string config_path();
 // Applies the rules of rctl.conf whose subject is jail:NAME or jail:JID. Call from
 // `jail -c` once the jail's record and cgroup exist and its pid 1 runs (IPC limits go
 // into pid 1's IPC namespace), before anything else runs inside. A bad rule for this
-// jail is an error naming file:line; nothing is applied then.
+// jail is an error naming file:line; nothing is applied then. It starts the jail's
+// rule set afresh (rules a previous jail of this name left are dropped), so call it
+// before exec.created, whose `rctl -a` adds to it. On cgroup2 it also switches on the
+// accounting controllers for jail/.
 Result<void> apply_config_rules(const std::string& name, int jid);
 // After `jail -r` removed the jail: its rules disappear.
 void forget_jail(const std::string& name);
