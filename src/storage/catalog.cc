@@ -85,6 +85,10 @@ Result<CatalogRoot> CatalogRoot::open(const std::string& root, const std::string
   return r;
 }
 
+CatalogRoot::~CatalogRoot() {
+  if (lock_ && cat_.redo.empty()) (void)collect_garbage();
+}
+
 Result<void> CatalogRoot::load() {
   std::string path = root_ + "/.jailctl/catalog.json";
   auto text = read_file(path);

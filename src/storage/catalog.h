@@ -61,6 +61,11 @@ class CatalogRoot {
   // discards whatever an interrupted verb left. `backend` is recorded on first use.
   static Result<CatalogRoot> open(const std::string& root, const std::string& backend,
                                   ObjectRemover remover);
+  CatalogRoot(CatalogRoot&&) = default;
+  CatalogRoot& operator=(CatalogRoot&&) = default;
+  // A verb that failed before its commit (a full disk, a bad archive) leaves objects in
+  // tmp/ or obj/ that nothing names: removed here, so bad input changes nothing.
+  ~CatalogRoot();
 
   Catalog& cat() { return cat_; }
   const Catalog& cat() const { return cat_; }

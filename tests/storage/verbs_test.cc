@@ -179,6 +179,24 @@ TEST_P(Verbs, ExportImportRoundTrip) {
   ok(root.ctl({"dataset", "destroy", "-r", "j/i"}));
 }
 
+// A full disk in the middle of filling a template: a clear error, and the root is as it
+// was (no dataset, nothing left in .jailctl, the space given back).
+TEST(Faults, FullDiskChangesNothing) {
+  Root root = make_root("overlay");
+  ASSERT_TRUE(sh("mkdir -p " + root.dir + " && mount -t tmpfs -o size=4m tmpfs " + root.dir).ok());
+  std::string src = root.etc + "/big";
+  ASSERT_TRUE(sh("mkdir -p " + src + " && head -c 6000000 /dev/urandom > " + src + "/blob").ok());
+  ASSERT_TRUE(root.ctl({"dataset", "create", "j/small"}).ok());
+  std::string used = sh("df --output=used " + root.dir + " | tail -1").out;
+  Ran r = root.ctl({"template", "big", "--from", src});
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.err.find("No space left on device"), std::string::npos) << r.err;
+  EXPECT_EQ(root.names(), "j/small\n");
+  EXPECT_EQ(sh("ls -A " + root.dir + "/.jailctl/tmp").out, "");
+  EXPECT_EQ(sh("df --output=used " + root.dir + " | tail -1").out, used);
+  unmount_below(root.dir);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, Verbs, ::testing::Values("directory", "overlay", "btrfs", "zfs"),
                          [](const auto& info) { return info.param; });
 
