@@ -9,7 +9,8 @@
 #
 # Backends: btrfs on a loop device, overlay on the host's ext4 (/var/tmp), ZFS on a
 # zfs-fuse pool on a file, and the directory backend on the btrfs loop (reflink copies).
-# Time: wall clock of the whole command (process start included), median of REPS.
+# Time: wall clock of the whole command (process start included), and in parentheses
+# the command's own time from main() to its end (JAILCTL_TIMING), medians of REPS.
 # Space: growth of the filesystem's used bytes (df after sync; ZFS: the pool's "used").
 set -euo pipefail
 BUILD=${1:-build-storage}
@@ -28,16 +29,18 @@ cleanup() {
   rm -rf "$W"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 # Makes a tree of about $1 MiB: 64 KiB files of random data, 100 to a directory.
 make_tree() {
-  local dir=$1 mib=$2 files=$(( $2 * 16 )) i=0
-  mkdir -p "$dir"
-  head -c $(( mib * 1048576 )) /dev/urandom | split -b 65536 -a 6 - "$dir/f"
-  (cd "$dir" && for f in f*; do d=d$(( i / 100 )); mkdir -p "$d"; mv "$f" "$d/"; i=$(( i + 1 )); done)
+  local dir=$1 mib=$2 d
+  for d in $(seq 0 $(( mib * 16 / 100 ))); do
+    mkdir -p "$dir/d$d"
+    head -c $(( 100 * 65536 )) /dev/urandom | split -b 65536 -a 3 - "$dir/d$d/f"
+  done
 }
 
 used_bytes() {  # $1 = backend, $2 = a path on its filesystem
@@ -52,19 +55,20 @@ used_bytes() {  # $1 = backend, $2 = a path on its filesystem
 
 # Runs a command REPS times (setup/teardown given as functions), prints "ms bytes".
 measure() {  # $1 backend, $2 fs path, $3 prepare-fn, $4 command-fn, $5 undo-fn
-  local times=() space=0
+  local times=() inner=() space=0
   for r in $(seq "$REPS"); do
-    $3 "$r" >/dev/null
+    $3 "$r" >/dev/null 2>&1
     local before; before=$(used_bytes "$1" "$2")
     local t0; t0=$(now_ms)
-    $4 "$r" >/dev/null
+    $4 "$r" >/dev/null 2>"$W/err"
     local t1; t1=$(now_ms)
     local after; after=$(used_bytes "$1" "$2")
     times+=($(( t1 - t0 )))
+    inner+=($(awk '/jailctl: time/ {print $3}' "$W/err"))
     space=$(( after - before ))
-    $5 "$r" >/dev/null
+    $5 "$r" >/dev/null 2>&1
   done
-  echo "$(printf '%s\n' "${times[@]}" | median) $space"
+  echo "$(printf '%s\n' "${times[@]}" | median) $(printf '%s\n' "${inner[@]}" | median) $space"
 }
 
 fmt_space() {
@@ -83,7 +87,7 @@ setup_fs() {
   zfs create "$POOL/ds"
 }
 
-ctl() { "$JAILCTL" --root "$ROOT" --backend "$BACKEND" --etc "$W/etc" ${ZPARENT:+--zfs-parent "$ZPARENT"} "$@"; }
+ctl() { JAILCTL_TIMING=1 "$JAILCTL" --root "$ROOT" --backend "$BACKEND" --etc "$W/etc" ${ZPARENT:+--zfs-parent "$ZPARENT"} "$@"; }
 
 noop() { :; }
 op_create() { ctl create "b$1" --from t; }
@@ -97,15 +101,16 @@ op_rollback() { ctl dataset rollback "jails/c@s$REPS"; }
 bench_backend() {  # $1 label, $2 backend, $3 root, $4 fs path, $5 zfs parent
   local label=$1 size=$6
   BACKEND=$2 ROOT=$3 ZPARENT=$5
-  ctl template t --from "$W/src$size" >/dev/null
-  ctl create c --from t >/dev/null
-  read -r ct cs < <(measure "$2" "$4" noop op_create undo_create)
-  read -r st ss < <(measure "$2" "$4" noop op_snapshot noop)
-  read -r lt ls < <(measure "$2" "$4" noop op_clone undo_clone)
-  read -r rt rs < <(measure "$2" "$4" prep_rollback op_rollback noop)
-  echo "| $label | $size MiB | $ct ms, $(fmt_space "$cs") | $st ms, $(fmt_space "$ss") | $lt ms, $(fmt_space "$ls") | $rt ms, $(fmt_space "$rs") |"
-  ctl destroy c >/dev/null
-  ctl dataset destroy -r templates/t >/dev/null
+  ctl template t --from "$W/src$size" >/dev/null 2>&1
+  ctl create c --from t >/dev/null 2>&1
+  read -r ct ci cs < <(measure "$2" "$4" noop op_create undo_create)
+  read -r st si ss < <(measure "$2" "$4" noop op_snapshot noop)
+  read -r lt li ls < <(measure "$2" "$4" noop op_clone undo_clone)
+  read -r rt ri rs < <(measure "$2" "$4" prep_rollback op_rollback noop)
+  cell() { echo "$1 ms ($2 ms), $(fmt_space "$3")"; }
+  echo "| $label | $size MiB | $(cell $ct $ci $cs) | $(cell $st $si $ss) | $(cell $lt $li $ls) | $(cell $rt $ri $rs) |"
+  ctl destroy c >/dev/null 2>&1
+  ctl dataset destroy -r templates/t >/dev/null 2>&1
 }
 
 bench_cp() {  # $1 label, $2 backend (for space), $3 dir on the fs, $4 size, $5 cp flags

@@ -5,6 +5,7 @@
 // defaults. Exit status: 0 success, 1 failure, 2 usage error (as zfs(8)).
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
 
@@ -138,8 +139,13 @@ Result<void> refuse_if_jail_running(const std::string& dataset, const std::strin
 }  // namespace jails::cli::jailctl
 
 int main(int argc, char** argv) {
+  auto start = std::chrono::steady_clock::now();
   jails::cli::jailctl::Args args(argv + 1, argv + argc);
   auto r = jails::cli::jailctl::run(std::move(args));
+  // For bench/storage.sh: the verb's own time, without process start-up and exit.
+  if (std::getenv("JAILCTL_TIMING"))
+    std::cerr << fmt::format("jailctl: time {:.2f} ms\n",
+                             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
   if (!r) {
     std::cerr << "jailctl: " << r.error().what() << "\n";
     return 1;

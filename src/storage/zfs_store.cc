@@ -84,11 +84,11 @@ class ZfsStore final : public Store {
   // zfs-fuse answers "dataset is busy" to destroy and rename of a mounted dataset
   // (OpenZFS unmounts by itself): unmount it and what lies below, deepest first.
   // zfs-fuse lets go of an unmounted dataset a moment after umount returns; until then
-  // destroy and rename answer "dataset is busy". Wait for it, up to two seconds.
+  // destroy and rename answer "dataset is busy". Wait for it, up to five seconds.
   static Result<std::string> run_settled(const std::vector<std::string>& args) {
     for (int i = 0;; ++i) {
       auto r = run_zfs(args);
-      if (r || i == 20 || r.error().message.find("dataset is busy") == std::string::npos) return r;
+      if (r || i == 50 || r.error().message.find("dataset is busy") == std::string::npos) return r;
       ::usleep(100 * 1000);
     }
   }
