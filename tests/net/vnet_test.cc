@@ -8,6 +8,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <fstream>
+
 #include "net/rdr.h"
 #include "net/rtnl.h"
 #include "netns_fixture.h"
@@ -122,6 +124,59 @@ TEST(Vnet, TwoJailsOnABridgeAndARedirection) {
     CHECK_OK(rules);
     if (!rules->empty()) return "nft rules left behind";
     close(j1), close(j2), close(j3);
+    return "";
+  }));
+}
+
+// x.nat: a jail on the private bridge reaches an "outside" namespace, seen there as the
+// host's outside address; and IPv6 redirection to the jail.
+TEST(Vnet, NatOutAndIPv6Redirection) {
+  EXPECT_EQ("", in_netns([]() -> std::string {
+    std::ofstream("/proc/sys/net/ipv4/ip_forward") << "1";  // this test namespace's only
+    std::string out_if = unique("nout"), bridge = unique("nbn");
+    int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+    int outside = new_netns(), j = new_netns();
+    auto host = Rtnl::open();
+    CHECK_OK(host->add_veth(out_if, derived_mac(out_if, 0), "eth1", derived_mac(out_if, 1), outside));
+    auto o = Rtnl::open_in(outside);
+    if (!o) return err(o.error());
+    int hi = *host->link_index(out_if).value(), oi = *o->link_index("eth1").value();
+    CHECK_OK(host->address(true, hi, out_if, *parse_addr("10.214.0.1/24", 0)));
+    CHECK_OK(o->address(true, oi, "eth1", *parse_addr("10.214.0.2/24", 0)));
+    CHECK_OK(host->link_up(hi, out_if));
+    CHECK_OK(o->link_up(oi, "eth1"));
+    auto s = spec(unique("vn"), {});
+    s.vnet = conf::NsMode::New;
+    s.ip4 = s.ip6 = conf::NsMode::Inherit;
+    set_param(s, "x.veth", {"true"});
+    set_param(s, "x.veth.addr", {"10.213.0.2/24", "fd13::2/64"});
+    set_param(s, "x.bridge", {bridge});
+    set_param(s, "x.bridge.addr", {"10.213.0.1/24", "fd13::1/64"});
+    set_param(s, "x.nat", {"true"});
+    set_param(s, "x.rdr", {"tcp [fd13::1]:8080 80"});
+    auto p = plan_network(s);
+    CHECK_OK(p);
+    CHECK_OK(setup_vnet(j, *p));
+    int e = 0;
+    int srv = in_ns(outside, [&] { return bound_socket(AF_INET, SOCK_STREAM, "10.214.0.2", 9000, &e); });
+    int c = in_ns(j, [&] { return connected_socket(AF_INET, SOCK_STREAM, "10.214.0.2", 9000, &e); });
+    if (c < 0) return fmt::format("jail to the outside: {}", strerror(e));
+    int a = accept4(srv, nullptr, nullptr, SOCK_CLOEXEC);
+    std::string seen = a >= 0 ? peername(a) : "nothing";
+    if (!seen.starts_with("10.214.0.1:")) return "the outside saw the jail as " + seen;
+    close(a), close(c), close(srv);
+    int srv6 = in_ns(j, [&] { return bound_socket(AF_INET6, SOCK_STREAM, "::", 80, &e); });
+    c = connected_socket(AF_INET6, SOCK_STREAM, "fd13::1", 8080, &e);
+    if (c < 0) return fmt::format("host to [fd13::1]:8080: {}", strerror(e));
+    a = accept4(srv6, nullptr, nullptr, SOCK_CLOEXEC);
+    if (a < 0) return "IPv6 redirection not accepted in the jail";
+    close(a), close(c), close(srv6);
+    CHECK_OK(teardown_vnet(j, *p));
+    CHECK_OK(host->link_delete(hi, out_if));
+    auto rules = nft_list_rules();
+    CHECK_OK(rules);
+    if (!rules->empty() || host_has_link(bridge)) return "left behind";
+    close(j), close(outside), close(self);
     return "";
   }));
 }
