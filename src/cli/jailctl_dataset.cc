@@ -50,7 +50,9 @@ Result<int> list(storage::Store& store, const Flags& f) {
   if (type == "snap") type = "snapshot";
   if (type != "filesystem" && type != "snapshot" && type != "all")
     return fail("list -t: bad type '{}' (filesystem, snapshot, all)", type);
-  auto all = TRY(store.list());
+  bool space = f.json;
+  for (const auto& c : cols) space = space || c == "used" || c == "refer" || c == "referenced";
+  auto all = TRY(store.list(space));
   std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   std::vector<storage::DatasetInfo> shown;
   for (auto& d : all) {
@@ -84,7 +86,7 @@ Result<int> list(storage::Store& store, const Flags& f) {
 }
 
 Result<int> mount_all(storage::Store& store) {
-  for (const auto& d : TRY(store.list()))
+  for (const auto& d : TRY(store.list(false)))
     if (d.type == "filesystem") TRY(store.mount(TRY(parse_name(d.name, 'd'))));
   return 0;
 }

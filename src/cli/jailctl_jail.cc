@@ -49,7 +49,7 @@ Result<DatasetName> resolve_template(storage::Store& store, const std::string& f
   if (name.is_snapshot()) return name;
   std::string newest;
   int64_t newest_time = -1;
-  for (const auto& d : TRY(store.list())) {
+  for (const auto& d : TRY(store.list(false))) {
     if (d.type != "snapshot" || d.name.substr(0, d.name.find('@')) != name.dataset) continue;
     if (d.name == name.dataset + "@template") return TRY(storage::parse_name(d.name, 's'));
     if (d.creation >= newest_time) newest = d.name, newest_time = d.creation;
@@ -126,7 +126,7 @@ Result<int> destroy_command(const Context& ctx, const Args& args) {
   std::string dataset = text ? storage::dataset_of_conf(*text) : kJails + name;
   auto ds = TRY(storage::parse_name(dataset, 'd'));
   bool had_dataset = false;
-  for (const auto& d : TRY(store->list()))
+  for (const auto& d : TRY(store->list(false)))
     if (d.name == ds.dataset) had_dataset = true;
   if (!had_dataset && !text) return fail("destroy {}: no such jail (no {} and no dataset {})", name, file, dataset);
   if (had_dataset) TRY(store->destroy(ds, true));

@@ -114,17 +114,17 @@ class CopyStore final : public CatalogStore {
     return {};
   }
 
-  Result<std::vector<DatasetInfo>> list() override {
+  Result<std::vector<DatasetInfo>> list(bool space) override {
     std::vector<DatasetInfo> out;
     for (const auto& [name, d] : cat().datasets) {
       auto info = info_of(name, d);
       info.mounted = true;
-      TRY(measure(info.mountpoint, info, !d.origin.empty()));
+      if (space) TRY(measure(info.mountpoint, info, !d.origin.empty()));
       out.push_back(std::move(info));
     }
     for (const auto& [name, s] : cat().snapshots) {
       auto info = info_of(name, s);
-      TRY(measure(root_.obj_path(s.id), info, true));
+      if (space) TRY(measure(root_.obj_path(s.id), info, true));
       out.push_back(std::move(info));
     }
     return out;

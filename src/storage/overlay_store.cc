@@ -130,19 +130,23 @@ class OverlayStore final : public CatalogStore {
     return total;
   }
 
-  Result<std::vector<DatasetInfo>> list() override {
+  Result<std::vector<DatasetInfo>> list(bool space) override {
     std::vector<DatasetInfo> out;
     for (const auto& [name, d] : cat().datasets) {
       auto info = info_of(name, d);
       info.mounted = is_mountpoint(info.mountpoint);
-      info.used = TRY(disk_usage(root_.obj_path(d.id) + "/upper"));
-      info.refer = info.used + TRY(chain_usage(d.lower));
+      if (space) {
+        info.used = TRY(disk_usage(root_.obj_path(d.id) + "/upper"));
+        info.refer = info.used + TRY(chain_usage(d.lower));
+      }
       out.push_back(std::move(info));
     }
     for (const auto& [name, s] : cat().snapshots) {
       auto info = info_of(name, s);
-      info.used = s.id.empty() ? 0 : TRY(disk_usage(root_.obj_path(s.id)));
-      info.refer = TRY(chain_usage(s.layers));
+      if (space) {
+        info.used = s.id.empty() ? 0 : TRY(disk_usage(root_.obj_path(s.id)));
+        info.refer = TRY(chain_usage(s.layers));
+      }
       out.push_back(std::move(info));
     }
     return out;

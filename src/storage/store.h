@@ -58,7 +58,9 @@ class Store {
   // zfs destroy [-r]: refuses while snapshots (without -r) or clones depend on it.
   virtual Result<void> destroy(const DatasetName& name, bool recursive) = 0;
   virtual Result<void> rename(const DatasetName& from, const DatasetName& to) = 0;
-  virtual Result<std::vector<DatasetInfo>> list() = 0;
+  // `space`: measure used/refer (a walk of the files on the directory and overlay
+  // backends); without it the sizes are 0 and the call is cheap.
+  virtual Result<std::vector<DatasetInfo>> list(bool space = true) = 0;
   // Makes a dataset's files visible at its mountpoint (overlay: after a reboot).
   virtual Result<void> mount(const DatasetName& ds) = 0;
   virtual Result<void> unmount(const DatasetName& ds) = 0;

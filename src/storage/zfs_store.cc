@@ -163,7 +163,7 @@ class ZfsStore final : public Store {
     return props;
   }
 
-  Result<std::vector<DatasetInfo>> list() override {
+  Result<std::vector<DatasetInfo>> list(bool) override {
     std::vector<DatasetInfo> out;
     auto num = [](const std::string& v) { return static_cast<uint64_t>(parse_int(v).value_or(0)); };
     for (const auto& [name, p] : TRY(properties())) {
