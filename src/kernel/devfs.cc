@@ -86,10 +86,4 @@ int make_devfs(const char* dev_path, const DevfsPlan& plan, const char** failed_
   return mount_pts_and_shm(dev_path, dfd.get(), plan, failed_step);
 }
 
-int make_devfs(const char* dev_path, bool fdescfs, const char** failed_step) noexcept {
-  DevfsPlan plan;
-  plan.fdescfs = fdescfs;
-  return make_devfs(dev_path, plan, failed_step);
-}
-
 }  // namespace jails::kernel

@@ -37,7 +37,6 @@ struct DevfsPlan {
 // dev_path: the jail's /dev as a host path, already resolved inside the jail root.
 // Returns 0 or an errno and names the failed step (a string literal). No allocation.
 int make_devfs(const char* dev_path, const DevfsPlan& plan, const char** failed_step) noexcept;
-int make_devfs(const char* dev_path, bool fdescfs, const char** failed_step) noexcept;
 
 // The device cgroup rules, in devices.allow syntax: "c 1:3 rwm", ...
 std::vector<std::string> device_cgroup_rules(const DevfsPlan& plan);
