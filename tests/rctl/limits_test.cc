@@ -67,14 +67,18 @@ TEST_F(RctlLimits, MemoryRuleReachesCgroupAndGoes) {
   EXPECT_EQ(rules_text_of("jail:" + j.name), "");
 }
 
-// Allocates and touches `mb` MiB; returns 0 when all of it was touched.
+// Allocates and touches `mb` MiB; returns 0 when all of it was touched (and freed).
 int touch_mb(int mb) {
+  std::vector<char*> held;
   for (int i = 0; i < mb; ++i) {
     char* p = static_cast<char*>(::malloc(1 << 20));
-    if (!p) return 3;
+    if (!p) break;
     std::memset(p, 1, 1 << 20);
+    held.push_back(p);
   }
-  return 0;
+  int missing = mb - static_cast<int>(held.size());
+  for (char* p : held) ::free(p);
+  return missing ? 3 : 0;
 }
 
 TEST_F(RctlLimits, MemoryHogIsStoppedOtherJailCarriesOn) {
