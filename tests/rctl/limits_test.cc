@@ -67,8 +67,9 @@ TEST_F(RctlLimits, MemoryRuleReachesCgroupAndGoes) {
   EXPECT_EQ(rules_text_of("jail:" + j.name), "");
 }
 
-// Allocates and touches `mb` MiB; returns 0 when all of it was touched (and freed).
-int touch_mb(int mb) {
+// Allocates and touches `mb` MiB; returns 0 when all of it was touched. It is freed
+// again unless `keep` (a process that is measured while it holds it).
+int touch_mb(int mb, bool keep = false) {
   std::vector<char*> held;
   for (int i = 0; i < mb; ++i) {
     char* p = static_cast<char*>(::malloc(1 << 20));
@@ -77,7 +78,8 @@ int touch_mb(int mb) {
     held.push_back(p);
   }
   int missing = mb - static_cast<int>(held.size());
-  for (char* p : held) ::free(p);
+  if (!keep)
+    for (char* p : held) ::free(p);
   return missing ? 3 : 0;
 }
 
@@ -174,7 +176,7 @@ TEST_F(RctlLimits, UsageMatchesWhatTheJailDid) {
   int ready[2];
   ASSERT_EQ(::pipe(ready), 0);
   pid_t worker = j.spawn([&] {
-    touch_mb(24);
+    touch_mb(24, /*keep=*/true);
     busy_cpu(1.1);
     for (int i = 0; i < 3; ++i)
       if (::fork() == 0) {
