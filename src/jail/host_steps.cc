@@ -1,6 +1,8 @@
 #include "jail/host_steps.h"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -77,9 +79,57 @@ Result<void> save(JailRun& run) {
   return write_record(run.rec);
 }
 
-Result<void> add_addresses(JailRun&) { return {}; }
-Result<void> remove_addresses(JailRun&) { return {}; }
-Result<void> vnet_interfaces(JailRun&) { return {}; }
+namespace {
+
+// The jail's network plan, made once; an address another live jail has is refused.
+Result<net::NetPlan*> net_plan(JailRun& run) {
+  if (run.net) return &*run.net;
+  auto plan = TRY_CTX(net::plan_network(run.spec), run.spec.name);
+  if (run.spec.ip_hostname)
+    TRY_CTX(net::add_hostname_addresses(plan, run.spec.hostname), run.spec.name);
+  for (const auto& r : TRY(list_records())) {
+    if (r.name == run.spec.name || !init_alive(r)) continue;
+    for (const char* p : {"ip4.addr", "ip6.addr"})
+      if (const auto* list = r.param_list(p)) TRY_CTX(net::check_address_free(plan, r.name, *list), run.spec.name);
+  }
+  run.net = std::move(plan);
+  // jls shows what FreeBSD's kernel holds: the addresses alone, canonical.
+  for (auto& [name, values] : run.rec.params) {
+    if (name == "ip4.addr") values = run.net->canonical(AF_INET);
+    if (name == "ip6.addr") values = run.net->canonical(AF_INET6);
+  }
+  return &*run.net;
+}
+
+// What the net layer made goes into the record at once (a killed jail -c leaves it there).
+Result<void> save_net(JailRun& run, Result<void> step) {
+  run.rec.extra["net"] = net::undo_state(*run.net);
+  TRY(save(run));
+  return step;
+}
+
+}  // namespace
+
+Result<void> add_addresses(JailRun& run) {
+  auto* plan = TRY(net_plan(run));
+  return save_net(run, net::add_addresses(*plan));
+}
+
+// Undoes everything the net layer made on the host (aliases, veth, bridge, nft rules), from
+// the plan when jail -c rolls back, from the record when jail -r runs.
+Result<void> remove_addresses(JailRun& run) {
+  auto state = run.net ? net::undo_state(*run.net) : run.rec.extra.value("net", nlohmann::json());
+  return net::cleanup(state);
+}
+
+Result<void> vnet_interfaces(JailRun& run) {
+  if (run.spec.vnet != conf::NsMode::New) return {};
+  auto* plan = TRY(net_plan(run));
+  std::string path = fmt::format("/proc/{}/ns/net", run.rec.init_pid);
+  UniqueFd ns(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!ns) return sys_fail("{}: vnet: open({})", run.spec.name, path);
+  return save_net(run, net::setup_vnet(ns.get(), *plan));
+}
 
 Result<void> mount_list(JailRun& run) { return mount_lines(run, run.spec.mount, "mount", false); }
 
@@ -93,7 +143,16 @@ Result<void> mount_fstab(JailRun& run) {
 
 Result<void> unmount_fstab(JailRun& run) { return unmount_from(run, run.fstab_start); }
 
-Result<void> run_hooks_in_cgroup(JailRun&) { return {}; }
+Result<void> run_hooks_in_cgroup(JailRun& run) {
+  auto* plan = TRY(net_plan(run));
+  if (!plan->needs_hooks()) return {};
+  const auto* v2 = kernel::cgroup_layout().v2();
+  if (!v2) return fail("{}: ip4/ip6 restrictions need the cgroup2 mount (socket hooks)", run.spec.name);
+  std::string dir = v2->root + "/" + run.rec.cgroup;
+  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd) return sys_fail("{}: open({})", run.spec.name, dir);
+  return net::attach_socket_hooks(fd.get(), *plan);
+}
 
 Result<void> kill_init(JailRun& run) {
   if (run.rec.init_pid <= 0) return {};
@@ -124,6 +183,7 @@ Result<void> undo_record(const Record& r) {
   keep(kill_init(run));
   keep(kernel::cgroup_destroy(r.cgroup.empty() ? kernel::jail_cgroup(r.name) : r.cgroup));
   keep(unmount_from(run, 0));
+  keep(net::cleanup(r.extra.value("net", nlohmann::json())));
   if (first) return std::unexpected(*first);
   return remove_record(r.name);
 }

@@ -13,6 +13,7 @@
 #include "jail/lifecycle.h"
 #include "jail/record.h"
 #include "kernel/mount.h"
+#include "net/jail_net.h"
 
 namespace jails::jail {
 
@@ -24,6 +25,7 @@ struct JailRun {
   bool cgroup_made = false;
   std::vector<kernel::FstabEntry> mounted;  // host mounts made, in order (rec.extra["mounted"])
   size_t fstab_start = 0;  // where mount.fstab's entries begin in `mounted`
+  std::optional<net::NetPlan> net;  // planned at the first network step (rec.extra["net"])
 };
 
 Result<void> save(JailRun& run);  // the record, with what has been made so far
