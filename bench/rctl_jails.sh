@@ -19,6 +19,8 @@ one() {  # one JAIL_KIND WORKLOAD ARGS... -> prints the workload's CPU ms
   local created=()
   [ "$kind" = ruled ] && created=("exec.created=$rctl -a jail:$name:memoryuse:deny=1g jail:$name:maxproc:deny=512 jail:$name:pcpu:deny=$((100 * cpus))")
   "$jail" -c name="$name" path=/ "${created[@]}" command="$work" "$@" "$out" >/dev/null 2>&1 </dev/null
+  # The jail ended with its command; jail -r clears what it left on the host (cgroup).
+  "$jail" -r "$name" >/dev/null 2>&1 </dev/null || true
   cut -d' ' -f1 "$out"
 }
 
