@@ -69,6 +69,7 @@ class ZfsStore final : public Store {
     if (parents) args.push_back("-p");
     args.insert(args.end(), {full(snap), full(ds)});
     TRY(run_zfs(args));
+    crash_point("clone:committed");  // as the other backends name the same moment
     return {};
   }
 

@@ -80,6 +80,22 @@ TEST_P(Jails, TemplateCreateListDestroy) {
   EXPECT_TRUE(ctl({"dataset", "destroy", "-r", "templates/base"}).ok());
 }
 
+// kill -9 inside `jailctl create` after the clone is committed, before the conf: the
+// half-made jail is listed as such and `jailctl destroy` removes it.
+TEST_P(Jails, CreateKilledBeforeTheConf) {
+  ASSERT_TRUE(ctl({"template", "base", "--from", "busybox"}).ok());
+  Ran r = root.ctl({"create", "half", "--from", "base"}, {{"JAIL_STATE_DIR", state}, {"JAILCTL_CRASH_AT", "clone:committed"}});
+  ASSERT_EQ(r.status, 128 + 9) << r.err;
+  EXPECT_FALSE(exists(root.etc + "/jail.conf.d/half.conf"));
+  Ran l = ctl({"list", "-H"});
+  ASSERT_TRUE(l.ok()) << l.err;
+  EXPECT_EQ(l.out.substr(0, l.out.find('\t', 5)), "half\tno-conf") << l.out;
+  Ran d = ctl({"destroy", "half"});
+  EXPECT_TRUE(d.ok()) << d.err;
+  EXPECT_EQ(ctl({"list", "-H"}).out, "");
+  EXPECT_TRUE(ctl({"dataset", "destroy", "-r", "templates/base"}).ok());
+}
+
 TEST_P(Jails, TemplatesFromDirectoryAndTarball) {
   std::string src = root.etc + "/src";
   sh("mkdir -p " + src + "/etc && echo from-dir > " + src + "/etc/issue && tar -C " + src + " -czf " +
@@ -150,7 +166,9 @@ TEST_P(Jails, JailStartsFromFreshClone) {
   ASSERT_TRUE(ctl({"create", name, "--from", "base", "persist"}).ok());
   std::string conf = root.etc + "/jail.conf.d/" + name + ".conf";
   // As after a reboot: the overlay is not mounted; the conf's exec.prestart mounts it.
-  if (GetParam() == "overlay") ASSERT_TRUE(ctl({"dataset", "unmount", "jails/" + name}).ok());
+  if (GetParam() == "overlay") {
+    ASSERT_TRUE(ctl({"dataset", "unmount", "jails/" + name}).ok());
+  }
   Ran c = run({jail, "-f", conf, "-c", name}, {{"JAIL_STATE_DIR", state}});
   ASSERT_TRUE(c.ok()) << c.out << c.err;
   Ran e = run({JEXEC_BIN, name, "/bin/cat", "/etc/passwd"}, {{"JAIL_STATE_DIR", state}});
