@@ -1,6 +1,7 @@
 #include "jail/child.h"
 
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <linux/mount.h>
 #include <sched.h>
 #include <string.h>
@@ -9,6 +10,9 @@
 #include <stdio.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include "kernel/confine.h"
+#include "kernel/devfs.h"
 
 
 namespace jails::jail {
@@ -64,41 +68,6 @@ void mount_proc_and_sys(const ChildPlan& p) {
     die(p, "mount.procfs: mount sysfs", p.sys_dir.c_str(), errno);
 }
 
-// A minimal private /dev, until kernel/devfs.h (the confinement layer's) replaces it.
-int make_devfs_minimal(const char* dev, bool fdescfs, const char** step) noexcept {
-  char path[4096];
-  if (::mount("devfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=64k") < 0) return *step = "tmpfs", errno;
-  static const char* const nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
-  for (const char* n : nodes) {
-    snprintf(path, sizeof path, "%s/%s", dev, n);
-    int fd = ::open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
-    if (fd < 0) return *step = n, errno;
-    ::close(fd);
-    char host[64];
-    snprintf(host, sizeof host, "/dev/%s", n);
-    if (::mount(host, path, nullptr, MS_BIND, nullptr) < 0) return *step = n, errno;
-  }
-  snprintf(path, sizeof path, "%s/pts", dev);
-  ::mkdir(path, 0755);
-  if (::mount("devpts", path, "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=620,gid=5") < 0)
-    return *step = "devpts", errno;
-  snprintf(path, sizeof path, "%s/ptmx", dev);
-  if (::symlink("pts/ptmx", path) < 0) return *step = "ptmx", errno;
-  snprintf(path, sizeof path, "%s/shm", dev);
-  ::mkdir(path, 01777);
-  if (::mount("shm", path, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0) return *step = "shm", errno;
-  if (fdescfs) {
-    snprintf(path, sizeof path, "%s/fd", dev);
-    if (::symlink("/proc/self/fd", path) < 0) return *step = "fd", errno;
-  }
-  static const char* const std_links[][2] = {{"stdin", "/proc/self/fd/0"}, {"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"}};
-  for (const auto& l : std_links) {
-    snprintf(path, sizeof path, "%s/%s", dev, l[0]);
-    ::symlink(l[1], path);
-  }
-  return 0;
-}
-
 void enter_root(const ChildPlan& p) {
   if (!p.pivot) return;
   const char* root = p.root.c_str();
@@ -123,9 +92,14 @@ int child_main(void* arg) noexcept {
   if (p.pivot && ::mount(p.root.c_str(), p.root.c_str(), nullptr, MS_BIND | MS_REC, nullptr) < 0)
     die(p, "mount(bind)", p.root.c_str(), errno);
   mount_proc_and_sys(p);
+  const auto& cp = *static_cast<const kernel::ConfinePlan*>(p.confine);
+  if (!p.proc_dir.empty()) {
+    const char* step = nullptr;
+    if (int err = kernel::mask_proc(p.proc_dir.c_str(), cp, &step)) die(p, "mount.procfs", step, err);
+  }
   if (!p.dev_dir.empty()) {
     const char* step = nullptr;
-    int err = make_devfs_minimal(p.dev_dir.c_str(), p.fdescfs, &step);
+    int err = kernel::make_devfs(p.dev_dir.c_str(), static_cast<const kernel::ConfinePlan*>(p.confine)->devfs, &step);
     if (err) die(p, "mount.devfs", step, err);
   }
   enter_root(p);
@@ -133,6 +107,15 @@ int child_main(void* arg) noexcept {
     if (::sethostname(p.hostname.data(), p.hostname.size()) < 0) die(p, "sethostname", p.hostname.c_str(), errno);
     if (::setdomainname(p.domainname.data(), p.domainname.size()) < 0)
       die(p, "setdomainname", p.domainname.c_str(), errno);
+  }
+  // pid 1 must not hold jail(8)'s terminal or pipes open for the jail's whole life.
+  for (int fd = 0; fd < 3; ++fd)
+    if (::dup2(p.null_fd, fd) < 0) die(p, "dup2", "/dev/null", errno);
+  ::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+  if (p.events_fd >= 0) ::fcntl(p.events_fd, F_SETFD, 0);
+  {
+    const char* step = nullptr;
+    if (int err = kernel::apply_confinement(cp, &step)) die(p, "confinement", step, err);
   }
   static char* const envp[] = {nullptr};
   ::syscall(SYS_execveat, p.init_fd, "", p.init_argv.data(), envp, AT_EMPTY_PATH);

@@ -25,10 +25,12 @@ struct ChildPlan {
   std::string proc_dir;    // "" = no procfs; else where to mount it (host path under root)
   std::string sys_dir;     // "" = no sysfs
   std::string dev_dir;     // "" = no devfs
+  const void* confine = nullptr;  // kernel::ConfinePlan
   bool fdescfs = false;    // /dev/fd -> /proc/self/fd
   int sync_fd = -1;        // read end: the parent writes one byte once we sit in our cgroups
   int error_fd = -1;       // write end, close-on-exec: a ChildFailure on failure
   int init_fd = -1;        // jail-init, opened on the host
+  int null_fd = -1;        // /dev/null of the host: pid 1's stdin, stdout and stderr
   int events_fd = -1;      // cgroup.events of the jail's procs cgroup, for jail-init
   std::vector<std::string> init_args;  // argv of jail-init
   std::vector<const char*> init_argv;  // pointers into init_args, null-terminated

@@ -11,6 +11,7 @@
 
 #include "base/error.h"
 #include "conf/jail_spec.h"
+#include "kernel/confine.h"
 
 namespace jails::jail {
 
@@ -20,6 +21,7 @@ struct Confinement {
   std::shared_ptr<void> plan;  // kernel::ConfinePlan, opaque here to keep seccomp out of headers
 };
 
+kernel::ConfineOptions confine_options(const conf::JailSpec& spec);
 Result<Confinement> plan_confinement_for(const conf::JailSpec& spec, const std::string& name);
 // In the child, after joining: rlimits, then the kernel plan. 0 or an errno, naming the step.
 int apply_confinement(const Confinement& c, const char** failed_step) noexcept;

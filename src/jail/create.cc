@@ -123,7 +123,10 @@ Result<void> run_steps(JailRun& run) {
 
 }  // namespace
 
-Result<void> create_jail(const conf::JailSpec& spec, const Options& opt) {
+Result<void> create_jail(const conf::JailSpec& given, const Options& opt) {
+  conf::JailSpec spec = given;
+  // FreeBSD: a jail without a name is named by its jid.
+  if (spec.name.empty()) spec.jid = TRY(allocate_jid(spec.jid)), spec.name = std::to_string(spec.jid);
   TRY(check_name(spec.name));
   TRY(check_path(spec));
   auto lock = TRY(JailLock::acquire(spec.name));

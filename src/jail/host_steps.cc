@@ -11,6 +11,7 @@
 
 #include "base/text.h"
 #include "kernel/cgroup.h"
+#include "rctl/rctl.h"
 #include "kernel/process.h"
 
 namespace jails::jail {
@@ -144,6 +145,8 @@ Result<void> mount_fstab(JailRun& run) {
 Result<void> unmount_fstab(JailRun& run) { return unmount_from(run, run.fstab_start); }
 
 Result<void> run_hooks_in_cgroup(JailRun& run) {
+  // rctl.conf's rules before anything runs in the jail (and before exec.created's rctl -a).
+  TRY(rctl::apply_config_rules(run.spec.name, run.rec.jid));
   auto* plan = TRY(net_plan(run));
   if (!plan->needs_hooks()) return {};
   const auto* v2 = kernel::cgroup_layout().v2();
@@ -185,6 +188,7 @@ Result<void> undo_record(const Record& r) {
   keep(unmount_from(run, 0));
   keep(net::cleanup(r.extra.value("net", nlohmann::json())));
   if (first) return std::unexpected(*first);
+  rctl::forget_jail(r.name);
   return remove_record(r.name);
 }
 

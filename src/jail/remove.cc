@@ -12,6 +12,7 @@
 #include "jail/lifecycle.h"
 #include "jail/spec_json.h"
 #include "kernel/cgroup.h"
+#include "rctl/rctl.h"
 
 namespace jails::jail {
 
@@ -99,6 +100,7 @@ Result<void> remove_jail(const Record& r, const conf::JailSpec& spec, const Opti
     if (!res && !first) first = std::move(res).error();
   }
   TRY(remove_record(r.name));
+  rctl::forget_jail(r.name);
   lock.remove_file();
   if (first) return std::unexpected(*first);
   return {};

@@ -10,6 +10,8 @@
 #include <climits>
 
 #include "jail/child.h"
+#include "jail/confinement.h"
+#include <cstdio>
 #include "jail/record.h"
 #include "kernel/cgroup.h"
 #include "kernel/mount.h"
@@ -68,6 +70,8 @@ Result<ChildPlan> make_plan(const conf::JailSpec& spec, const std::string& cgrou
     p.events_fd = ::open(events.c_str(), O_RDONLY);  // inherited by jail-init on purpose
     if (p.events_fd < 0) return sys_fail("open({})", events);
   }
+  p.null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (p.null_fd < 0) return sys_fail("open(/dev/null)");
   std::string init = init_program();
   p.init_fd = ::open(init.c_str(), O_PATH | O_CLOEXEC);
   if (p.init_fd < 0) return sys_fail("open({})", init);
@@ -77,7 +81,7 @@ Result<ChildPlan> make_plan(const conf::JailSpec& spec, const std::string& cgrou
 }
 
 void close_plan_fds(ChildPlan& p) {
-  for (int fd : {p.events_fd, p.init_fd, p.sync_fd, p.error_fd})
+  for (int fd : {p.events_fd, p.init_fd, p.null_fd, p.sync_fd, p.error_fd})
     if (fd >= 0) ::close(fd);
 }
 
@@ -95,6 +99,9 @@ int clone_flags(const conf::JailSpec& spec) {
 Result<InitProcess> start_init(const conf::JailSpec& spec, const std::string& cgroup,
                                const std::function<Result<void>(pid_t)>& in_cgroup) {
   ChildPlan plan = TRY(make_plan(spec, cgroup));
+  auto cplan = TRY(kernel::plan_confinement(confine_options(spec)));
+  for (const auto& w : cplan.warnings) std::fprintf(stderr, "jail: %s: %s\n", spec.name.c_str(), w.c_str());
+  plan.confine = &cplan;
   int sync[2], err[2];
   if (::pipe2(sync, O_CLOEXEC) < 0 || ::pipe2(err, O_CLOEXEC) < 0) {
     close_plan_fds(plan);
@@ -130,6 +137,7 @@ Result<InitProcess> start_init(const conf::JailSpec& spec, const std::string& cg
   if (!pidfd) return abandon(pidfd.error());
   init.pidfd = std::move(*pidfd);
   if (auto r = kernel::cgroup_attach(init.pid, cgroup, cgroup); !r) return abandon(r.error());
+  if (auto r = kernel::apply_device_cgroup(cgroup, cplan.devfs); !r) return abandon(r.error());
   if (auto r = in_cgroup(init.pid); !r) return abandon(r.error());
   init.start_time = process_start_time(init.pid);
   if (::write(sync_w.get(), "g", 1) != 1) return abandon(Error{"write(sync pipe)", errno});

@@ -36,7 +36,7 @@ class JailConfine : public ::testing::Test {
   ProbeOutput probe(const std::vector<std::string>& params, const Expect& expect, const std::string& warning = "") {
     std::string n = unique("cf");
     names.push_back(n);
-    std::vector<std::string> argv = {bin("jail"), "-q", "-c", "name=" + n, "path=" + root.path(),
+    std::vector<std::string> argv = {bin("jail"), "-q", "-c", "name=" + n, "path=" + root.path(), "ip4=inherit", "ip6=inherit",
                                      "host.hostname=" + n, "mount.devfs", "mount.procfs"};
     argv.insert(argv.end(), params.begin(), params.end());
     argv.push_back("command=/probe");
@@ -77,10 +77,10 @@ TEST_F(JailConfine, DefaultJailMayWhatFreeBSDAllows) {
 TEST_F(JailConfine, JexecTakesTheJailsConfinement) {
   std::string n = unique("cfx");
   names.push_back(n);
-  Output c = run({bin("jail"), "-q", "-c", "name=" + n, "path=" + root.path(), "mount.devfs", "mount.procfs",
+  Output c = run({bin("jail"), "-q", "-c", "name=" + n, "path=" + root.path(), "ip4=inherit", "ip6=inherit", "mount.devfs", "mount.procfs",
                   "allow.raw_sockets", "persist"});
   ASSERT_EQ(c.status, 0) << c.err;
-  Output inside = run({bin("jail"), "-q", "-c", "name=" + n + "x", "path=" + root.path(), "mount.devfs",
+  Output inside = run({bin("jail"), "-q", "-c", "name=" + n + "x", "path=" + root.path(), "ip4=inherit", "ip6=inherit", "mount.devfs",
                        "mount.procfs", "allow.raw_sockets", "command=/probe", "caps"});
   names.push_back(n + "x");
   Output j = run({bin("jexec"), n, "/probe", "caps", "raw_socket", "mount_tmpfs", "chflags"});
