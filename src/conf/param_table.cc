@@ -113,6 +113,14 @@ constexpr std::array<ParamInfo, static_cast<size_t>(ParamId::count_)> kTable{{
   {stop_timeout,          "stop.timeout",            I, PS, "10",      false, OK,  "",      "seconds between SIGTERM and removal, 0 = no SIGTERM"},
   {vnet_interface,        "vnet.interface",          L, PS, "",        false, OK,  "",      "host interfaces moved into the vnet jail's network namespace"},
   {zfs_dataset,           "zfs.dataset",             L, PS, "",        false, DEF, "",      "ZFS datasets cannot be attached to a jail here (no zfs jail); use jailctl datasets as path"},
+  {x_bridge,              "x.bridge",                S, PS, "",        false, OK,  "",      "Linux extension: bridge the jail's veth joins, made if missing"},
+  {x_bridge_addr,         "x.bridge.addr",           L, PS, "",        false, OK,  "",      "Linux extension: addresses of a bridge this jail makes"},
+  {x_defaultrouter,       "x.defaultrouter",         S, PS, "",        false, OK,  "",      "Linux extension: the VNET jail's IPv4 default route"},
+  {x_defaultrouter6,      "x.defaultrouter6",        S, PS, "",        false, OK,  "",      "Linux extension: the VNET jail's IPv6 default route"},
+  {x_nat,                 "x.nat",                   B, PS, "false",   false, OK,  "",      "Linux extension: masquerade the jail's addresses going out"},
+  {x_rdr,                 "x.rdr",                   L, PS, "",        false, OK,  "",      "Linux extension: port redirections from the host into the jail"},
+  {x_veth,                "x.veth",                  B, PS, "false",   false, OK,  "",      "Linux extension: a veth pair for a VNET jail (FreeBSD's epair)"},
+  {x_veth_addr,           "x.veth.addr",             L, PS, "",        false, OK,  "",      "Linux extension: the VNET jail's own addresses"},
 }};
 // clang-format on
 

@@ -53,6 +53,8 @@ enum class ParamId : uint8_t {
   exec_created, exec_start, exec_stop, exec_system_jail_user, exec_system_user, exec_timeout,
   interface, ip_hostname, mount, mount_devfs, mount_fdescfs, mount_procfs, mount_fstab,
   stop_timeout, vnet_interface, zfs_dataset,
+  // Linux extensions (docs/network.md): a veth pair, bridge, NAT and port redirection
+  x_bridge, x_bridge_addr, x_defaultrouter, x_defaultrouter6, x_nat, x_rdr, x_veth, x_veth_addr,
   count_
 };
 
