@@ -1,6 +1,8 @@
 #!/bin/bash
 # Debian packages the build and the tests need. Each engineer appends to the list.
 set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
 apt-get install -y --no-install-recommends \
   libseccomp-dev nlohmann-json3-dev libfmt-dev busybox-static libbtrfsutil-dev btrfs-progs \
   libarchive-dev libnl-route-3-dev libmnl-dev libcap-dev runc bubblewrap libzstd-dev zstd \
